@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+// Gregor: a Kafka-compatible broker and toolkit. Module borders follow ../shared/DESIGN.md (docs/architecture.md).
+import PackageDescription
+
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let systemPackage: Target.Dependency = .product(name: "SystemPackage", package: "swift-system")
+
+let package = Package(
+    name: "gregor",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gregor", targets: ["gregor"]),
+        .executable(name: "KafkaProtocolGenerator", targets: ["KafkaProtocolGenerator"]),
+        .library(name: "KafkaRecords", targets: ["KafkaRecords"]),
+        .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
+        .library(name: "LogStorage", targets: ["LogStorage"]),
+        .library(name: "KafkaClient", targets: ["KafkaClient"]),
+        .library(name: "Broker", targets: ["Broker"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+    ],
+    targets: [
+        // C: CRC-32C with the SSE4.2 instruction, chosen at run time (see SWIFT-NOTES).
+        .target(name: "CCRC32C"),
+        .target(
+            name: "KafkaRecords",
+            dependencies: ["CCRC32C", nioCore, .product(name: "CompressNIO", package: "compress-nio")]
+        ),
+        .target(name: "KafkaProtocol", dependencies: ["KafkaRecords", nioCore]),
+        .executableTarget(name: "KafkaProtocolGenerator"),
+        .target(name: "LogStorage", dependencies: ["KafkaRecords", systemPackage, nioCore]),
+        .target(name: "Replication", dependencies: ["LogStorage", "KafkaRecords"]),
+        .target(name: "Raft", dependencies: ["LogStorage", "KafkaRecords"]),
+        .target(name: "Controller", dependencies: ["Raft", "KafkaRecords", "KafkaProtocol"]),
+        .target(
+            name: "Broker",
+            dependencies: [
+                "KafkaRecords", "KafkaProtocol", "LogStorage", "Replication", "Raft", "Controller",
+                nioCore, nioPosix, logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .target(name: "KafkaClient", dependencies: ["KafkaProtocol", "KafkaRecords", nioCore, nioPosix, logging]),
+        .executableTarget(
+            name: "gregor",
+            dependencies: [
+                "Broker", "KafkaClient", "KafkaProtocol", "KafkaRecords", logging,
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        .testTarget(name: "KafkaRecordsTests", dependencies: ["KafkaRecords"]),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "KafkaProtocolGenerator"],
+                    resources: [.copy("Frames")]),
+        .testTarget(name: "LogStorageTests", dependencies: ["LogStorage", "KafkaRecords"]),
+    ]
+)

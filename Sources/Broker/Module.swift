@@ -1,0 +1,1 @@
+// The Broker module: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// The Controller module: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// The KafkaClient module: see docs/architecture.md.

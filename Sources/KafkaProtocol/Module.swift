@@ -1,0 +1,1 @@
+// The KafkaProtocol module: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// The LogStorage module: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// The Raft module: see docs/architecture.md.

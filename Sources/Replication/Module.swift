@@ -1,0 +1,1 @@
+// The Replication module: see docs/architecture.md.
