@@ -1,1 +1,0 @@
-// The LogStorage module: see docs/architecture.md.

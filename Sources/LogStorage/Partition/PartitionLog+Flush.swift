@@ -1,0 +1,39 @@
+extension PartitionLog {
+    /// fsyncs everything up to the log end offset and moves the recovery point there.
+    public func flush(now: Int64) throws(LogStorageError) {
+        try withOpenState { (state: inout PartitionLogState) throws(LogStorageError) in try flushLocked(&state, now: now) }
+    }
+
+    /// Flushes when `flush.ms` has passed since the last flush; the broker calls it periodically.
+    /// Returns whether it flushed.
+    @discardableResult
+    public func flushIfDue(now: Int64) throws(LogStorageError) -> Bool {
+        try withOpenState { (state: inout PartitionLogState) throws(LogStorageError) -> Bool in
+            guard state.logEndOffset > state.recoveryPoint, now - state.lastFlushMs >= state.config.flushMs else { return false }
+            try flushLocked(&state, now: now)
+            return true
+        }
+    }
+
+    /// `flush.messages`: flush once that many offsets were appended since the last flush.
+    func flushIfNeeded(_ state: inout PartitionLogState, now: Int64) throws(LogStorageError) {
+        if state.logEndOffset - state.recoveryPoint >= state.config.flushMessages {
+            try flushLocked(&state, now: now)
+        }
+    }
+
+    /// fsyncs the segments holding offsets from the recovery point on (Kafka's flush(logEndOffset)).
+    func flushLocked(_ state: inout PartitionLogState, now: Int64) throws(LogStorageError) {
+        let end = state.logEndOffset
+        if end > state.recoveryPoint {
+            let first = state.segmentIndex(for: state.recoveryPoint)
+            for segment in state.segments[first...] { try segment.flush() }
+        }
+        if state.directoryNeedsSync {
+            try fileSystem.syncDirectory(at: directory)
+            state.directoryNeedsSync = false
+        }
+        state.recoveryPoint = max(state.recoveryPoint, end)
+        state.lastFlushMs = now
+    }
+}
