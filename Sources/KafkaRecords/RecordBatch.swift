@@ -40,9 +40,11 @@ public struct RecordBatch: Sendable, Hashable {
         static let producerId = 43, producerEpoch = 51, baseSequence = 53, recordsCount = 57
     }
 
+    /// Reads a header field. `init` checked that the whole header is there, and `bytes` cannot shrink
+    /// from outside, so the fallback never happens.
     @inline(__always)
     private func field<T: FixedWidthInteger>(_ offset: Int, as: T.Type = T.self) -> T {
-        bytes.getInteger(at: bytes.readerIndex + offset)!
+        bytes.getInteger(at: bytes.readerIndex + offset) ?? 0
     }
 
     // MARK: Header fields
@@ -71,10 +73,14 @@ public struct RecordBatch: Sendable, Hashable {
     public var baseSequence: Int32 { field(Field.baseSequence) }
     public var recordCount: Int32 { field(Field.recordsCount) }
 
+    /// The producer id and epoch from the header (`.none` for a plain producer).
+    public var producer: ProducerIdentity { ProducerIdentity(id: producerId, epoch: producerEpoch) }
+
     /// Offset of the last record (or the last offset the batch ever held, after compaction).
-    public var lastOffset: Int64 { baseOffset + Int64(lastOffsetDelta) }
+    /// Wraps rather than traps on absurd header values, as Kafka's arithmetic does.
+    public var lastOffset: Int64 { baseOffset &+ Int64(lastOffsetDelta) }
     /// The offset that follows this batch.
-    public var nextOffset: Int64 { lastOffset + 1 }
+    public var nextOffset: Int64 { lastOffset &+ 1 }
     /// Size of the whole batch in bytes.
     public var sizeInBytes: Int { bytes.readableBytes }
     /// Sequence of the last record, wrapping after Int32.max as Kafka's does.
@@ -84,19 +90,11 @@ public struct RecordBatch: Sendable, Hashable {
     /// Whether the batch came from an idempotent or transactional producer.
     public var hasProducerId: Bool { producerId >= 0 }
 
-    // MARK: Checks
+    // MARK: CRC and in-place updates
 
     /// The CRC-32C computed over the bytes now.
     public func computeCRC() -> UInt32 {
         bytes.withUnsafeReadableBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[Self.crcStart...])) }
-    }
-
-    /// Checks magic and CRC: what a broker must check before it appends a client's batch.
-    public func validate() throws(RecordBatchError) {
-        guard magic == Self.currentMagic else { throw .unsupportedMagic(magic) }
-        let computed = computeCRC()
-        guard computed == crc else { throw .crcMismatch(stored: crc, computed: computed) }
-        guard recordCount >= 0, lastOffsetDelta >= 0 else { throw .invalidRecordCount(recordCount) }
     }
 
     /// Overwrites attributes and max timestamp (as a LogAppendTime broker does) and recomputes the CRC,
@@ -112,115 +110,5 @@ public struct RecordBatch: Sendable, Hashable {
     /// Recomputes and stores the CRC (after a builder wrote the fields).
     public mutating func updateCRC() {
         bytes.setInteger(computeCRC(), at: bytes.readerIndex + Field.crc)
-    }
-}
-
-/// The attribute bits of a batch.
-public struct RecordBatchAttributes: Sendable, Hashable {
-    public var rawValue: Int16
-    public init(rawValue: Int16) { self.rawValue = rawValue }
-
-    public init(
-        compression: CompressionType = .none, timestampType: TimestampType = .createTime,
-        isTransactional: Bool = false, isControl: Bool = false
-    ) {
-        rawValue = 0
-        self.compression = compression
-        self.timestampType = timestampType
-        self.isTransactional = isTransactional
-        self.isControl = isControl
-    }
-
-    /// Bits 0-2.
-    public var compression: CompressionType {
-        get { CompressionType(rawValue: Int8(rawValue & 0x7)) }
-        set { rawValue = (rawValue & ~0x7) | Int16(newValue.rawValue & 0x7) }
-    }
-    /// Bit 3.
-    public var timestampType: TimestampType {
-        get { rawValue & 0x8 != 0 ? .logAppendTime : .createTime }
-        set { rawValue = newValue == .logAppendTime ? rawValue | 0x8 : rawValue & ~0x8 }
-    }
-    /// Bit 4.
-    public var isTransactional: Bool {
-        get { rawValue & 0x10 != 0 }
-        set { rawValue = newValue ? rawValue | 0x10 : rawValue & ~0x10 }
-    }
-    /// Bit 5.
-    public var isControl: Bool {
-        get { rawValue & 0x20 != 0 }
-        set { rawValue = newValue ? rawValue | 0x20 : rawValue & ~0x20 }
-    }
-    /// Bit 6: `baseTimestamp` holds the delete horizon.
-    public var hasDeleteHorizon: Bool { rawValue & 0x40 != 0 }
-}
-
-/// Which clock a batch's timestamps come from (`message.timestamp.type`).
-public enum TimestampType: Sendable, Hashable {
-    /// Set by the producer.
-    case createTime
-    /// Set by the broker when it appended the batch.
-    case logAppendTime
-}
-
-/// The compression codec of a batch (attribute bits 0-2). An open set: unknown values are kept.
-public struct CompressionType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
-    public var rawValue: Int8
-    public init(rawValue: Int8) { self.rawValue = rawValue }
-
-    public static let none = CompressionType(rawValue: 0)
-    public static let gzip = CompressionType(rawValue: 1)
-    public static let snappy = CompressionType(rawValue: 2)
-    public static let lz4 = CompressionType(rawValue: 3)
-    public static let zstd = CompressionType(rawValue: 4)
-
-    /// Kafka's name for the codec (`compression.type` values).
-    public var description: String {
-        switch self {
-        case .none: "none"
-        case .gzip: "gzip"
-        case .snappy: "snappy"
-        case .lz4: "lz4"
-        case .zstd: "zstd"
-        default: "unknown(\(rawValue))"
-        }
-    }
-
-    /// Parses Kafka's names (`none`, `gzip`, `snappy`, `lz4`, `zstd`).
-    public init?(name: String) {
-        switch name.lowercased() {
-        case "none", "uncompressed": self = .none
-        case "gzip": self = .gzip
-        case "snappy": self = .snappy
-        case "lz4": self = .lz4
-        case "zstd": self = .zstd
-        default: return nil
-        }
-    }
-}
-
-/// What can be wrong with a batch's bytes.
-public enum RecordBatchError: Error, Sendable, Hashable, CustomStringConvertible {
-    case truncated(needed: Int, available: Int)
-    case invalidBatchLength(Int32)
-    case unsupportedMagic(Int8)
-    case crcMismatch(stored: UInt32, computed: UInt32)
-    case invalidRecordCount(Int32)
-    case corruptRecord(String)
-    case unsupportedCompression(CompressionType)
-    case compressionFailed(String)
-
-    public var description: String {
-        switch self {
-        case .truncated(let needed, let available): "record batch truncated: needs \(needed) bytes, has \(available)"
-        case .invalidBatchLength(let length): "invalid record batch length \(length)"
-        case .unsupportedMagic(let magic): "unsupported record batch magic \(magic) (only v2 is supported)"
-        case .crcMismatch(let stored, let computed):
-            "record batch CRC mismatch: stored \(String(stored, radix: 16)), computed \(String(computed, radix: 16))"
-        case .invalidRecordCount(let count): "invalid record count \(count)"
-        case .corruptRecord(let why): "corrupt record: \(why)"
-        case .unsupportedCompression(let type): "compression \(type) is not supported by Gregor yet"
-        case .compressionFailed(let why): "compression failed: \(why)"
-        }
     }
 }
