@@ -72,3 +72,18 @@ public enum Varint {
         unsignedSize(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 }
+
+extension ByteBuffer {
+    /// Reads a zigzag varint that must fit an Int32 (at most 5 bytes, as record fields use). Returns nil,
+    /// consuming nothing, when malformed, truncated or out of range.
+    @inlinable
+    public mutating func readVarint32() -> Int32? {
+        let saved = readerIndex
+        guard let raw = readUnsignedVarint(maxBytes: 5), raw <= UInt64(UInt32.max) else {
+            moveReaderIndex(to: saved)
+            return nil
+        }
+        let unsigned = UInt32(truncatingIfNeeded: raw)
+        return Int32(bitPattern: (unsigned >> 1) ^ (0 &- (unsigned & 1)))
+    }
+}
