@@ -61,7 +61,7 @@ let package = Package(
         ),
 
         .testTarget(name: "KafkaRecordsTests", dependencies: ["KafkaRecords"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "KafkaProtocolGenerator"],
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "KafkaProtocolGenerator", .product(name: "NIOEmbedded", package: "swift-nio")],
                     resources: [.copy("Frames")]),
         .testTarget(name: "LogStorageTests", dependencies: ["LogStorage", "KafkaRecords"]),
     ]

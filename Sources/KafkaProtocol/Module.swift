@@ -1,1 +1,0 @@
-// The KafkaProtocol module: see docs/architecture.md.
