@@ -67,4 +67,21 @@ struct TimestampSearchTests {
             #expect(try log.offset(forTimestamp: 301) == nil)
         }
     }
+
+    @Test("search by time looks inside compressed batches")
+    func compressedBatches() throws {
+        try withScratchDirectory(.memory) { scratch in
+            let (log, _) = try scratch.openLog()
+            var builder = RecordBatchBuilder(compression: .gzip)
+            for timestamp in [500, 100, 900, 300] as [Int64] {
+                builder.append(key: nil, value: ByteBuffer(string: "v\(timestamp)"), timestamp: timestamp)
+            }
+            let batch = try builder.build()
+            try log.appendBatches(2, timestamp: 0)
+            try log.appendAsLeader(batch.bytes, leaderEpoch: 7, now: 0)
+            #expect(try log.offset(forTimestamp: 200) == TimestampAndOffset(timestamp: 500, offset: 2, leaderEpoch: 7))
+            #expect(try log.offset(forTimestamp: 600) == TimestampAndOffset(timestamp: 900, offset: 4, leaderEpoch: 7))
+            #expect(try log.offsetOfMaxTimestamp() == TimestampAndOffset(timestamp: 900, offset: 4, leaderEpoch: 7))
+        }
+    }
 }

@@ -135,7 +135,7 @@ public final class LogManager: Sendable {
         var logStarts: [TopicPartition: Int64] = [:]
         var highWatermarks: [TopicPartition: Int64] = [:]
         for log in logs {
-            let offsets = log.read { ($0.recoveryPoint, $0.logStartOffset, $0.highWatermark) }
+            let offsets = log.withStateSnapshot { ($0.recoveryPoint, $0.logStartOffset, $0.highWatermark) }
             recoveryPoints[log.topicPartition] = offsets.0
             logStarts[log.topicPartition] = offsets.1
             highWatermarks[log.topicPartition] = offsets.2

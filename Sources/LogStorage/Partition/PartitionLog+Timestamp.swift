@@ -4,9 +4,7 @@ extension PartitionLog {
     /// ListOffsets by time: the first offset whose record timestamp is ≥ `timestamp`, from the log
     /// start on, or nil when every record is older (Kafka's fetchOffsetByTimestamp for a real
     /// timestamp). The time index skips to the right neighbourhood; batches are then scanned.
-    ///
-    /// Inside a compressed batch Gregor cannot see the records' timestamps yet: it answers with the
-    /// batch's first offset at or after the log start, and the batch's max timestamp.
+    /// The record is found inside its batch by decoding the batch's records (decompressing them).
     public func offset(forTimestamp timestamp: Int64) throws(LogStorageError) -> TimestampAndOffset? {
         let plan = try withOpenState { (state: inout PartitionLogState) -> (LogFileSearch, Int64)? in
             guard let segment = state.segments.first(where: { $0.maxTimestampSoFar >= timestamp }) else { return nil }
@@ -41,7 +39,7 @@ extension PartitionLog {
     /// ListOffsets EARLIEST (-2): the log start offset, with the epoch of the earliest cached entry
     /// when it starts at or before it.
     public func earliestOffset() -> TimestampAndOffset {
-        read { state in
+        withStateSnapshot { state in
             let earliest = state.epochs.earliestEntry
             let epoch = earliest.flatMap { $0.startOffset <= state.logStartOffset ? $0.epoch : nil }
             return TimestampAndOffset(timestamp: -1, offset: state.logStartOffset, leaderEpoch: epoch)
@@ -50,7 +48,7 @@ extension PartitionLog {
 
     /// ListOffsets LATEST (-1): the log end offset and the latest epoch.
     public func latestOffset() -> TimestampAndOffset {
-        read { TimestampAndOffset(timestamp: -1, offset: $0.logEndOffset, leaderEpoch: $0.epochs.latestEpoch) }
+        withStateSnapshot { TimestampAndOffset(timestamp: -1, offset: $0.logEndOffset, leaderEpoch: $0.epochs.latestEpoch) }
     }
 }
 

@@ -33,26 +33,26 @@ public final class PartitionLog: Sendable {
         }
     }
 
-    func read<T: Sendable>(_ body: (borrowing PartitionLogState) -> T) -> T {
+    func withStateSnapshot<T: Sendable>(_ body: (borrowing PartitionLogState) -> T) -> T {
         state.withLock { body($0) }
     }
 
     // MARK: Offsets and sizes
 
     /// The first offset a consumer can read.
-    public var logStartOffset: Int64 { read { $0.logStartOffset } }
+    public var logStartOffset: Int64 { withStateSnapshot { $0.logStartOffset } }
     /// The offset the next append gets.
-    public var logEndOffset: Int64 { read { $0.logEndOffset } }
+    public var logEndOffset: Int64 { withStateSnapshot { $0.logEndOffset } }
     /// The offset below which records are committed, as the replication layer last set it.
-    public var highWatermark: Int64 { read { $0.highWatermark } }
+    public var highWatermark: Int64 { withStateSnapshot { $0.highWatermark } }
     /// Offsets below it are fsynced.
-    public var recoveryPoint: Int64 { read { $0.recoveryPoint } }
+    public var recoveryPoint: Int64 { withStateSnapshot { $0.recoveryPoint } }
     /// Bytes in all segments.
-    public var sizeInBytes: Int64 { read { $0.sizeInBytes } }
+    public var sizeInBytes: Int64 { withStateSnapshot { $0.sizeInBytes } }
     /// The base offsets of the segments, oldest first.
-    public var segmentBaseOffsets: [Int64] { read { $0.segments.map(\.baseOffset) } }
-    public var config: LogConfig { read { $0.config } }
-    public var isClosed: Bool { read { $0.isClosed } }
+    public var segmentBaseOffsets: [Int64] { withStateSnapshot { $0.segments.map(\.baseOffset) } }
+    public var config: LogConfig { withStateSnapshot { $0.config } }
+    public var isClosed: Bool { withStateSnapshot { $0.isClosed } }
 
     /// Changes the settings; they apply from the next append or retention pass.
     public func updateConfig(_ config: LogConfig) {
@@ -72,21 +72,21 @@ public final class PartitionLog: Sendable {
 
     /// The idempotent producer's state on this partition, if known.
     public func producerState(for producerId: Int64) -> ProducerStateEntry? {
-        read { $0.producers.entry(for: producerId) }
+        withStateSnapshot { $0.producers.entry(for: producerId) }
     }
 
     /// All known producers.
-    public var producerStates: [Int64: ProducerStateEntry] { read { $0.producers.producers } }
+    public var producerStates: [Int64: ProducerStateEntry] { withStateSnapshot { $0.producers.producers } }
 
     // MARK: Leader epochs
 
     /// The latest leader epoch that wrote to this log.
-    public var latestEpoch: Int32? { read { $0.epochs.latestEpoch } }
-    public var leaderEpochEntries: [LeaderEpochCache.Entry] { read { $0.epochs.entries } }
+    public var latestEpoch: Int32? { withStateSnapshot { $0.epochs.latestEpoch } }
+    public var leaderEpochEntries: [LeaderEpochCache.Entry] { withStateSnapshot { $0.epochs.entries } }
 
     /// Kafka's `endOffsetForEpoch` (OffsetForLeaderEpoch): the largest epoch ≤ `epoch` and where it ended.
     public func endOffset(forEpoch epoch: Int32) -> (epoch: Int32, endOffset: Int64) {
-        read { $0.epochs.endOffset(forEpoch: epoch, logEndOffset: $0.logEndOffset) }
+        withStateSnapshot { $0.epochs.endOffset(forEpoch: epoch, logEndOffset: $0.logEndOffset) }
     }
 
     /// Records that `epoch` starts at `startOffset`, as a new leader does with its log end offset
