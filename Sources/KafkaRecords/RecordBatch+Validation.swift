@@ -53,45 +53,22 @@ enum RecordFraming {
 
     /// Returns nil when `records` holds exactly `declared` length-prefixed records, else the problem.
     static func walk(_ records: UnsafeRawBufferPointer, declared: Int32) -> RecordBatchError? {
-        var index = 0
+        var reader = RawReader(records)
         var count = 0
-        let end = records.count
-        while index < end {
-            guard let length = readZigZagVarint32(records, &index) else {
+        while reader.remaining > 0 {
+            guard let length = reader.readVarint32() else {
                 return .corruptRecord(index: count, reason: "malformed length varint")
             }
             guard length >= minimumRecordSize else {
                 return .corruptRecord(index: count, reason: "length \(length) is smaller than a record")
             }
-            guard Int(length) <= end - index else {
-                return .corruptRecord(index: count, reason: "length \(length) runs past the batch end by \(Int(length) - (end - index)) bytes")
+            guard Int(length) <= reader.remaining else {
+                return .corruptRecord(index: count, reason: "length \(length) runs past the batch end by \(Int(length) - reader.remaining) bytes")
             }
-            index += Int(length)
+            reader.position += Int(length)
             count += 1
         }
         guard count == Int(declared) else { return .recordCountMismatch(declared: declared, actual: count) }
-        return nil
-    }
-
-    /// Reads a zigzag varint of at most 5 bytes that fits an Int32, advancing `index`; nil if it is
-    /// truncated, too long or out of range.
-    @inline(__always)
-    static func readZigZagVarint32(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) -> Int32? {
-        var raw: UInt64 = 0
-        var shift: UInt64 = 0
-        var position = index
-        while position < bytes.count, shift < 35 {
-            let byte = bytes[position]
-            position += 1
-            raw |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 {
-                guard raw <= UInt64(UInt32.max) else { return nil }
-                index = position
-                let unsigned = UInt32(truncatingIfNeeded: raw)
-                return Int32(bitPattern: (unsigned >> 1) ^ (0 &- (unsigned & 1)))
-            }
-            shift += 7
-        }
         return nil
     }
 }

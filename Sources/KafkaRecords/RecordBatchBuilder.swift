@@ -89,7 +89,6 @@ public struct RecordBatchBuilder: Sendable {
         let body = RecordEncoder.bodySize(
             offsetDelta: recordCount, timestampDelta: timestampDelta,
             keyLength: key?.readableBytes, valueLength: value?.readableBytes, headers: headers)
-        buffer.reserveCapacity(minimumWritableBytes: RecordEncoder.totalSize(bodySize: body))
         RecordEncoder.write(
             to: &buffer, bodySize: body, offsetDelta: recordCount, timestampDelta: timestampDelta,
             key: key, value: value, headers: headers)
@@ -99,14 +98,17 @@ public struct RecordBatchBuilder: Sendable {
     /// Finishes the batch: compresses the records if asked, fills every header field and the CRC.
     /// An empty builder gives an empty batch (recordsCount 0, timestamps -1), like one compaction leaves.
     public consuming func build() throws(RecordBatchError) -> RecordBatch {
+        // Take the buffer out of `self`, so that patching the header below does not copy the records.
+        var written = ByteBuffer()
+        swap(&written, &buffer)
         var bytes: ByteBuffer
         if compression == .none {
-            bytes = buffer
+            bytes = written
         } else {
             guard let codec = compression.codec else { throw .unsupportedCompression(compression) }
-            bytes = allocator.buffer(capacity: RecordBatch.headerSize + recordBytes / 2 + 64)
+            bytes = allocator.buffer(capacity: RecordBatch.headerSize + written.readableBytes / 2 + 64)
             bytes.writeRepeatingByte(0, count: RecordBatch.headerSize)
-            if recordCount > 0 { try codec.compress(buffer, appendingTo: &bytes) }
+            if recordCount > 0 { try codec.compress(written, appendingTo: &bytes) }
         }
         guard bytes.readableBytes - RecordBatch.logOverhead <= Int(Int32.max) else {
             throw .invalidBatchLength(Int32.max)

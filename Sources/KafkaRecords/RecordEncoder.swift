@@ -28,31 +28,40 @@ enum RecordEncoder {
         return Varint.size(Int64(length)) + length
     }
 
+    /// Writes the record (length prefix first) with one access to `buffer`'s memory.
     static func write(
         to buffer: inout ByteBuffer, bodySize: Int, offsetDelta: Int32, timestampDelta: Int64,
         key: ByteBuffer?, value: ByteBuffer?, headers: [RecordHeader]
     ) {
-        buffer.writeVarint(Int64(bodySize))
-        buffer.writeInteger(Int8(0))  // attributes: unused
-        buffer.writeVarint(timestampDelta)
-        buffer.writeVarint(Int64(offsetDelta))
-        writeBytes(key, to: &buffer)
-        writeBytes(value, to: &buffer)
-        buffer.writeVarint(Int64(headers.count))
-        for header in headers {
-            buffer.writeVarint(Int64(header.key.utf8.count))
-            buffer.writeString(header.key)
-            writeBytes(header.value, to: &buffer)
+        let total = totalSize(bodySize: bodySize)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { memory in
+            var writer = RawWriter(memory)
+            writer.writeVarint(Int64(bodySize))
+            writer.writeByte(0)  // attributes: unused
+            writer.writeVarint(timestampDelta)
+            writer.writeVarint(Int64(offsetDelta))
+            writeBytes(key, to: &writer)
+            writeBytes(value, to: &writer)
+            writer.writeVarint(Int64(headers.count))
+            for header in headers {
+                let utf8 = header.key.utf8
+                writer.writeVarint(Int64(utf8.count))
+                let contiguous: Void? = utf8.withContiguousStorageIfAvailable { writer.write(UnsafeRawBufferPointer($0)) }
+                if contiguous == nil { for byte in utf8 { writer.writeByte(byte) } }
+                writeBytes(header.value, to: &writer)
+            }
+            assert(writer.position == total, "record size computed as \(total), wrote \(writer.position)")
+            return writer.position
         }
     }
 
     @inline(__always)
-    private static func writeBytes(_ bytes: ByteBuffer?, to buffer: inout ByteBuffer) {
+    private static func writeBytes(_ bytes: ByteBuffer?, to writer: inout RawWriter) {
         guard let bytes else {
-            buffer.writeVarint(-1)
+            writer.writeVarint(-1)
             return
         }
-        buffer.writeVarint(Int64(bytes.readableBytes))
-        buffer.writeImmutableBuffer(bytes)
+        writer.writeVarint(Int64(bytes.readableBytes))
+        bytes.withUnsafeReadableBytes { writer.write($0) }
     }
 }

@@ -7,7 +7,9 @@ import NIOCore
 /// that the count and the bytes agree with the header (no missing records, no trailing bytes).
 /// Swift's `IteratorProtocol` cannot throw, hence a type of its own.
 public struct RecordIterator: Sendable {
-    private var remaining: ByteBuffer
+    /// The records section (decompressed), and where the next record starts in it.
+    private let section: ByteBuffer
+    private var position = 0
     private let context: RecordDecoder.Context
     private let declaredCount: Int32
     /// How many records `next()` has returned so far.
@@ -15,7 +17,7 @@ public struct RecordIterator: Sendable {
     private var finished = false
 
     init(records: ByteBuffer, declaredCount: Int32, context: RecordDecoder.Context) {
-        self.remaining = records
+        self.section = records
         self.declaredCount = declaredCount
         self.context = context
     }
@@ -23,23 +25,22 @@ public struct RecordIterator: Sendable {
     /// The next record, or nil after the last one.
     public mutating func next() throws(RecordBatchError) -> Record? {
         guard !finished else { return nil }
+        let remaining = section.readableBytes - position
         guard index < Int(declaredCount) else {
             finished = true
-            guard remaining.readableBytes == 0 else { throw .trailingBytes(remaining.readableBytes) }
+            guard remaining == 0 else { throw .trailingBytes(remaining) }
             return nil
         }
-        guard remaining.readableBytes > 0 else {
+        guard remaining > 0 else {
             finished = true
             throw .recordCountMismatch(declared: declaredCount, actual: index)
         }
-        do {
-            let record = try RecordDecoder.decode(&remaining, index: index, context: context)
-            index += 1
-            return record
-        } catch {
-            finished = true
-            throw error
-        }
+        // Finished unless the decode succeeds: an error ends the iteration.
+        finished = true
+        let record = try RecordDecoder.decode(section, position: &position, index: index, context: context)
+        finished = false
+        index += 1
+        return record
     }
 }
 
