@@ -39,8 +39,8 @@ let package = Package(
         .executableTarget(name: "KafkaProtocolGenerator"),
         .target(name: "LogStorage", dependencies: ["KafkaRecords", systemPackage, nioCore]),
         .target(name: "Replication", dependencies: ["LogStorage", "KafkaRecords"]),
-        .target(name: "Raft", dependencies: ["LogStorage", "KafkaRecords"]),
-        .target(name: "Controller", dependencies: ["Raft", "KafkaRecords", "KafkaProtocol"]),
+        .target(name: "Raft", dependencies: ["LogStorage", "KafkaRecords", nioCore]),
+        .target(name: "Controller", dependencies: ["Raft", "KafkaRecords", "KafkaProtocol", nioCore]),
         .target(
             name: "Broker",
             dependencies: [

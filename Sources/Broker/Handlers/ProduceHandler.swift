@@ -1,0 +1,62 @@
+import KafkaProtocol
+import KafkaRecords
+
+/// Produce (key 0), versions 3-11: appends each partition's batch as leader and answers with its base
+/// offset. acks=0 gets no answer, acks=1 is answered once the leader wrote, acks=all once the ISR has
+/// it (or REQUEST_TIMED_OUT after the request's timeout). Versions 0-2 carry the old message formats,
+/// which Kafka 4.0 dropped too (KIP-724).
+struct ProduceHandler: APIHandler {
+    typealias Request = ProduceRequest
+    static let versions: ClosedRange<Int16> = 3...11
+
+    let broker: BrokerContext
+
+    func handle(_ request: ProduceRequest, context: RequestContext) async throws -> ProduceResponse? {
+        let acks = request.acks
+        let deadline = ContinuousClock.now + .milliseconds(max(0, Int64(request.timeoutMs)))
+        var response = ProduceResponse()
+        for topic in request.topicData {
+            var topicResponse = ProduceResponse.TopicProduceResponse(name: topic.name)
+            for data in topic.partitionData {
+                topicResponse.partitionResponses.append(
+                    await produce(data, topic: topic.name, acks: acks, deadline: deadline, version: context.apiVersion))
+            }
+            response.responses.append(topicResponse)
+        }
+        return acks == 0 ? nil : response
+    }
+
+    private func produce(
+        _ data: ProduceRequest.PartitionProduceData, topic: String, acks: Int16, deadline: ContinuousClock.Instant, version: Int16
+    ) async -> ProduceResponse.PartitionProduceResponse {
+        var answer = ProduceResponse.PartitionProduceResponse(index: data.index, baseOffset: -1)
+        func fail(_ error: ProduceError) -> ProduceResponse.PartitionProduceResponse {
+            answer.errorCode = error.code.rawValue
+            if version >= 8 { answer.errorMessage = error.message }
+            return answer
+        }
+        guard acks == 0 || acks == 1 || acks == -1 else {
+            return fail(ProduceError(.invalidRequiredAcks, "acks must be -1, 0 or 1, not \(acks)."))
+        }
+        let outcome: ReplicaManager.AppendOutcome
+        do {
+            outcome = try broker.replicas.appendRecords(data.records, to: TopicPartition(topic, data.index), acks: acks)
+        } catch {
+            if error.code == .kafkaStorageError {
+                broker.logger.error("append failed", metadata: ["partition": "\(topic)-\(data.index)", "error": "\(error.message)"])
+            }
+            return fail(error)
+        }
+        if acks == -1 {
+            let acknowledged = await broker.replicas.awaitAcknowledgement(
+                outcome.partition, upTo: outcome.result.lastOffset + 1, deadline: deadline)
+            if !acknowledged {
+                return fail(ProduceError(.requestTimedOut, "The in-sync replicas did not acknowledge the write in time."))
+            }
+        }
+        answer.baseOffset = outcome.result.firstOffset
+        answer.logAppendTimeMs = outcome.partition.settings.log.messageTimestampType == .logAppendTime ? outcome.result.logAppendTime : -1
+        if version >= 5 { answer.logStartOffset = outcome.result.logStartOffset }
+        return answer
+    }
+}

@@ -1,1 +1,0 @@
-// The Broker module: see docs/architecture.md.

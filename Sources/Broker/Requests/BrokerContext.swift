@@ -1,0 +1,13 @@
+import Logging
+
+/// What handlers share: the broker's configuration, its metadata, its controller side and its
+/// partitions, plus the clock. Built once by `GregorBroker` and handed to every handler.
+struct BrokerContext: Sendable {
+    let config: BrokerConfig
+    let metadata: MetadataCache
+    let controller: MetadataService
+    let replicas: ReplicaManager
+    /// Wall-clock milliseconds since the epoch (record timestamps, retention).
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+}

@@ -1,0 +1,92 @@
+import KafkaProtocol
+import Logging
+import NIOCore
+
+/// Routes request frames to their handlers and encodes the answers. ApiVersions is built from the
+/// registrations here, never from a hand-kept list.
+struct RequestRouter: Sendable {
+    /// What to do with a request frame.
+    enum Outcome: Sendable {
+        /// Send this frame (size, header, body, and any file ranges).
+        case respond(KafkaWriter)
+        /// Send nothing (acks=0).
+        case noResponse
+        /// Close the connection, as Kafka does for requests it cannot parse.
+        case close(reason: String)
+    }
+
+    private struct Route: Sendable {
+        var versions: ClosedRange<Int16>
+        var run: @Sendable (KafkaRequestFrame, RequestContext) async -> Outcome
+    }
+
+    private var routes: [ApiKey: Route] = [:]
+    private let logger: Logger
+
+    init(logger: Logger) { self.logger = logger }
+
+    /// Registers a handler for its API and versions.
+    mutating func register<Handler: APIHandler>(_ handler: Handler) {
+        let logger = self.logger
+        routes[Handler.apiKey] = Route(versions: Handler.versions) { frame, context in
+            let request: Handler.Request
+            do {
+                request = try frame.decode(Handler.Request.self)
+            } catch {
+                return .close(reason: "could not decode \(Handler.Request.messageName) v\(frame.apiVersion): \(error)")
+            }
+            do {
+                guard let response = try await handler.handle(request, context: context) else { return .noResponse }
+                return .respond(try KafkaFrameEncoder.response(response, correlationId: frame.correlationId, version: frame.apiVersion))
+            } catch {
+                logger.error("\(Handler.Request.messageName) failed", metadata: ["error": "\(error)", "client": "\(context.peer)"])
+                return .close(reason: "\(Handler.Request.messageName) failed: \(error)")
+            }
+        }
+    }
+
+    /// Every registered API with its versions, for ApiVersions.
+    var supportedVersions: [(key: ApiKey, versions: ClosedRange<Int16>)] {
+        routes.map { ($0.key, $0.value.versions) }.sorted { $0.key < $1.key }
+    }
+
+    /// Routes one frame: unknown APIs and versions close the connection, except ApiVersions, which is
+    /// always answered (KIP-511).
+    func route(_ frameBytes: ByteBuffer, peer: String) async -> Outcome {
+        let frame: KafkaRequestFrame
+        do {
+            frame = try KafkaRequestFrame(parsing: frameBytes)
+        } catch {
+            return .close(reason: "unreadable request header: \(error)")
+        }
+        let context = RequestContext(
+            apiVersion: frame.apiVersion, correlationId: frame.correlationId, clientId: frame.header.clientId, peer: peer)
+        guard let route = routes[frame.apiKey] else {
+            return .close(reason: "unsupported API \(frame.apiKey) (key \(frame.apiKey.rawValue))")
+        }
+        guard route.versions.contains(frame.apiVersion) else {
+            if frame.apiKey == .apiVersions { return unsupportedApiVersions(frame) }
+            return .close(reason: "unsupported version \(frame.apiVersion) of \(frame.apiKey) (Gregor serves \(route.versions))")
+        }
+        return await route.run(frame, context)
+    }
+
+    /// An ApiVersions version Gregor doesn't know: a v0 body with UNSUPPORTED_VERSION and the ranges,
+    /// so the client can retry with one it has (KIP-511).
+    private func unsupportedApiVersions(_ frame: KafkaRequestFrame) -> Outcome {
+        var response = ApiVersionsResponse()
+        response.errorCode = ErrorCode.unsupportedVersion.rawValue
+        response.apiKeys = apiVersionsList()
+        do {
+            return .respond(try KafkaFrameEncoder.response(response, correlationId: frame.correlationId, version: 0, headerVersion: 0))
+        } catch {
+            return .close(reason: "could not encode ApiVersions: \(error)")
+        }
+    }
+
+    func apiVersionsList() -> [ApiVersionsResponse.ApiVersion] {
+        supportedVersions.map {
+            ApiVersionsResponse.ApiVersion(apiKey: $0.key.rawValue, minVersion: $0.versions.lowerBound, maxVersion: $0.versions.upperBound)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import KafkaProtocol
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The Kafka listener: accepts connections and serves each in its own child task. Requests on one
+/// connection are handled one at a time, in order, so responses go out in request order, while the
+/// client may pipeline (Kafka processes a connection's requests the same way).
+final class BrokerServer: Service, Sendable {
+    private let host: String
+    private let port: Int
+    private let router: RequestRouter
+    private let maximumFrameSize: Int
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let onBound: @Sendable (Int) -> Void
+
+    init(
+        host: String, port: Int, router: RequestRouter, maximumFrameSize: Int, group: any EventLoopGroup, logger: Logger,
+        onBound: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
+        self.host = host
+        self.port = port
+        self.router = router
+        self.maximumFrameSize = maximumFrameSize
+        self.group = group
+        self.logger = logger
+        self.onBound = onBound
+    }
+
+    func run() async throws {
+        let maximumFrameSize = self.maximumFrameSize
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: maximumFrameSize)))
+                    try channel.pipeline.syncOperations.addHandler(ResponseFrameWriter())
+                    return try NIOAsyncChannel<ByteBuffer, KafkaWriter>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let boundPort = server.channel.localAddress?.port ?? port
+        logger.info("listening", metadata: ["address": "\(host):\(boundPort)"])
+        onBound(boundPort)
+        // On shutdown the listener closes and open connections are cancelled, which ends their loops.
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads frames, answers each in turn, and closes on a protocol error or when the client leaves.
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, KafkaWriter>) async {
+        let peer = connection.channel.remoteAddress?.description ?? "unknown"
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                for try await frame in inbound {
+                    switch await router.route(frame, peer: peer) {
+                    case .respond(let response): try await outbound.write(response)
+                    case .noResponse: continue
+                    case .close(let reason):
+                        logger.warning("closing connection", metadata: ["client": "\(peer)", "reason": "\(reason)"])
+                        return
+                    }
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["client": "\(peer)", "error": "\(error)"])
+        }
+    }
+}

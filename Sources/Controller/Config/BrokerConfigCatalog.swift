@@ -1,0 +1,51 @@
+/// The broker configs Gregor honours (server.properties keys), with Kafka's defaults. Read-only ones are
+/// set at start (`--config`, `--set`); the others may also be changed dynamically through
+/// IncrementalAlterConfigs on a broker resource, as in Kafka.
+public enum BrokerConfigCatalog {
+    public static let all: [ConfigDefinition] = [
+        ConfigDefinition("node.id", .int, default: "-1", readOnly: true, doc: "This broker's id."),
+        ConfigDefinition("listeners", .list, default: "PLAINTEXT://127.0.0.1:9092", readOnly: true, doc: "Where the broker listens."),
+        ConfigDefinition("advertised.listeners", .list, default: nil, readOnly: true, doc: "Where clients are told to connect."),
+        ConfigDefinition("log.dirs", .list, default: nil, readOnly: true, doc: "The data directory."),
+        ConfigDefinition(
+            "num.partitions", .int, default: "1", doc: "Partitions of an auto-created topic or one created without a count.",
+            check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition(
+            "default.replication.factor", .int, default: "1", doc: "Replication factor of topics created without one.",
+            check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("auto.create.topics.enable", .boolean, default: "true", readOnly: true, doc: "Create a topic when Metadata asks for an unknown one."),
+        ConfigDefinition("delete.topic.enable", .boolean, default: "true", readOnly: true, doc: "Whether DeleteTopics is allowed."),
+        ConfigDefinition("log.cleanup.policy", .list, default: "delete", doc: "Default cleanup.policy.", check: ConfigDefinition.oneOf(["delete"])),
+        ConfigDefinition("compression.type", .string, default: "producer", doc: "Default compression.type.", check: ConfigDefinition.oneOf(["producer"])),
+        ConfigDefinition("log.retention.ms", .long, default: nil, doc: "Default retention.ms (overrides the minutes and hours forms).", check: ConfigDefinition.atLeast(-1)),
+        ConfigDefinition("log.retention.minutes", .int, default: nil, doc: "Default retention in minutes."),
+        ConfigDefinition("log.retention.hours", .int, default: "168", doc: "Default retention in hours."),
+        ConfigDefinition("log.retention.bytes", .long, default: "-1", doc: "Default retention.bytes.", check: ConfigDefinition.atLeast(-1)),
+        ConfigDefinition("log.segment.bytes", .int, default: "1073741824", doc: "Default segment.bytes.", check: ConfigDefinition.atLeast(14)),
+        ConfigDefinition("log.roll.ms", .long, default: nil, doc: "Default segment.ms (overrides log.roll.hours).", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("log.roll.hours", .int, default: "168", doc: "Default segment age in hours."),
+        ConfigDefinition("log.index.size.max.bytes", .int, default: "10485760", doc: "Default segment.index.bytes.", check: ConfigDefinition.atLeast(4)),
+        ConfigDefinition("log.index.interval.bytes", .int, default: "4096", doc: "Default index.interval.bytes.", check: ConfigDefinition.atLeast(0)),
+        ConfigDefinition("log.flush.interval.messages", .long, default: "9223372036854775807", doc: "Default flush.messages (1 = fsync every append).", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("log.flush.interval.ms", .long, default: nil, doc: "Default flush.ms.", check: ConfigDefinition.atLeast(0)),
+        ConfigDefinition("log.segment.delete.delay.ms", .long, default: "60000", doc: "Default file.delete.delay.ms.", check: ConfigDefinition.atLeast(0)),
+        ConfigDefinition("log.retention.check.interval.ms", .long, default: "300000", readOnly: true, doc: "How often retention runs.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("log.message.timestamp.type", .string, default: "CreateTime", doc: "Default message.timestamp.type.", check: ConfigDefinition.oneOf(["CreateTime", "LogAppendTime"])),
+        ConfigDefinition("message.max.bytes", .int, default: "1048588", doc: "Default max.message.bytes.", check: ConfigDefinition.atLeast(0)),
+        ConfigDefinition("min.insync.replicas", .int, default: "1", doc: "Default min.insync.replicas.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("unclean.leader.election.enable", .boolean, default: "false", doc: "Default unclean.leader.election.enable."),
+        ConfigDefinition("socket.request.max.bytes", .int, default: "104857600", readOnly: true, doc: "The largest request frame accepted.", check: ConfigDefinition.atLeast(1)),
+    ]
+
+    private static let byName: [String: ConfigDefinition] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+    public static func named(_ name: String) -> ConfigDefinition? { byName[name] }
+
+    /// nil if the config may be set dynamically to `value`, else the reason.
+    public static func validateDynamic(name: String, value: String?) -> String? {
+        guard let definition = byName[name] else { return "Unknown broker config name: \(name)" }
+        if definition.isReadOnly { return "\(name) cannot be changed while the broker runs" }
+        guard let value else { return nil }
+        return definition.validate(value).map { $0.hasPrefix(name) ? $0 : "\(name) \($0)" }
+    }
+}

@@ -1,1 +1,0 @@
-// The Controller module: see docs/architecture.md.

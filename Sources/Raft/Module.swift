@@ -1,1 +1,0 @@
-// The Raft module: see docs/architecture.md.

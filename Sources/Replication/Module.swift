@@ -1,1 +1,0 @@
-// The Replication module: see docs/architecture.md.
