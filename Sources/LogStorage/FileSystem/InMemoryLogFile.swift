@@ -1,5 +1,4 @@
 import NIOCore
-import Synchronization
 import SystemPackage
 
 /// A file of the in-memory file system: bytes plus how many of them are durable.
@@ -11,7 +10,7 @@ public final class InMemoryLogFile: LogFile {
     }
 
     public let path: FilePath
-    private let contents = Mutex(Contents())
+    private let contents = Locked(Contents())
 
     init(path: FilePath) { self.path = path }
 

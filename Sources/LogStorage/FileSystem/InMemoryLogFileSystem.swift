@@ -1,5 +1,4 @@
 import NIOCore
-import Synchronization
 import SystemPackage
 
 /// A file system in memory, for fast tests and for crash simulation: `simulateCrash(keepingUnsynced:)`
@@ -16,7 +15,7 @@ public final class InMemoryLogFileSystem: LogFileSystem {
         var lockedDirectories: Set<String> = []
     }
 
-    private let tree = Mutex(Tree())
+    private let tree = Locked(Tree())
 
     public init() {}
 
@@ -139,9 +138,9 @@ public final class InMemoryLogFileSystem: LogFileSystem {
 
 /// The lock object of the in-memory file system.
 final class InMemoryDirectoryLock: LogDirectoryLock {
-    private let release: Mutex<(@Sendable () -> Void)?>
+    private let release: Locked<(@Sendable () -> Void)?>
 
-    init(release: @escaping @Sendable () -> Void) { self.release = Mutex(release) }
+    init(release: @escaping @Sendable () -> Void) { self.release = Locked(release) }
 
     func unlock() {
         let action = release.withLock { action in

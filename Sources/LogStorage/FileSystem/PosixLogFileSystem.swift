@@ -1,4 +1,3 @@
-import Synchronization
 import SystemPackage
 
 #if canImport(Glibc)
@@ -91,9 +90,9 @@ public struct PosixLogFileSystem: LogFileSystem {
 
 /// Holds the flock on a data directory's `.lock` file until unlocked or released.
 final class PosixDirectoryLock: LogDirectoryLock {
-    private let descriptor: Mutex<CInt>
+    private let descriptor: Locked<CInt>
 
-    init(descriptor: CInt) { self.descriptor = Mutex(descriptor) }
+    init(descriptor: CInt) { self.descriptor = Locked(descriptor) }
 
     func unlock() {
         descriptor.withLock { descriptor in

@@ -1,6 +1,5 @@
 import KafkaRecords
 import NIOCore
-import Synchronization
 import SystemPackage
 
 /// All partition logs of one data directory (Kafka's LogManager for one `log.dirs` entry): opens and
@@ -26,7 +25,7 @@ public final class LogManager: Sendable {
     let fileSystem: any LogFileSystem
     let directoryLock: any LogDirectoryLock
     let configForTopic: @Sendable (String) -> LogConfig
-    let state: Mutex<State>
+    let state: Locked<State>
 
     init(dataDirectory: FilePath, fileSystem: any LogFileSystem, directoryLock: any LogDirectoryLock,
          configForTopic: @escaping @Sendable (String) -> LogConfig, state: State) {
@@ -34,7 +33,7 @@ public final class LogManager: Sendable {
         self.fileSystem = fileSystem
         self.directoryLock = directoryLock
         self.configForTopic = configForTopic
-        self.state = Mutex(state)
+        self.state = Locked(state)
     }
 
     // MARK: Logs

@@ -1,13 +1,12 @@
 import KafkaRecords
 import NIOCore
-import Synchronization
 import SystemPackage
 
 /// The log of one partition on disk (the local part of Kafka's UnifiedLog): a directory of segments,
 /// appended to by the leader or a follower, read by offset or time, rolled, truncated, trimmed by
 /// retention and recovered after a crash.
 ///
-/// Thread-safe. Appends and other changes serialise on one lock per partition; a read plans under the
+/// Thread-safe. Appends and other changes serialise on one lock per partition (`Locked`); a read plans under the
 /// lock (which segment, where in the index) and does its file I/O outside it. Time is passed in as
 /// milliseconds (`now`), so tests control it.
 public final class PartitionLog: Sendable {
@@ -15,13 +14,13 @@ public final class PartitionLog: Sendable {
     /// `<data-dir>/<topic>-<partition>`.
     public let directory: FilePath
     let fileSystem: any LogFileSystem
-    let state: Mutex<PartitionLogState>
+    let state: Locked<PartitionLogState>
 
     init(topicPartition: TopicPartition, directory: FilePath, fileSystem: any LogFileSystem, state: PartitionLogState) {
         self.topicPartition = topicPartition
         self.directory = directory
         self.fileSystem = fileSystem
-        self.state = Mutex(state)
+        self.state = Locked(state)
     }
 
     /// Runs `body` under the lock, failing when the log was closed.

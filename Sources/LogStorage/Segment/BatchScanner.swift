@@ -23,7 +23,9 @@ struct BatchScanner {
         case invalidHeader(position: Int64, reason: String)
     }
 
-    static let chunkSize = 64 * 1024
+    /// Bytes read at a time: whole batches need room; header walks (index lookups) need little.
+    static let bodyChunkSize = 64 * 1024
+    static let headerChunkSize = 8 * 1024
 
     let file: any LogFile
     /// Bytes past this are not looked at (the size of the segment when the scan began).
@@ -89,7 +91,8 @@ struct BatchScanner {
         let wanted = min(Int64(count), end - position)
         let offsetInChunk = position - chunkStart
         if offsetInChunk >= 0, Int64(chunk.readableBytes) - offsetInChunk >= wanted { return }
-        let length = Int(min(max(Int64(Self.chunkSize), wanted), end - position))
+        let chunkSize = readsBodies ? Self.bodyChunkSize : Self.headerChunkSize
+        let length = Int(min(max(Int64(chunkSize), wanted), end - position))
         chunk = try file.read(at: position, count: length)
         chunkStart = position
     }
