@@ -63,6 +63,11 @@ let package = Package(
         .testTarget(name: "KafkaRecordsTests", dependencies: ["KafkaRecords"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "KafkaProtocolGenerator", .product(name: "NIOEmbedded", package: "swift-nio")],
                     resources: [.copy("Frames")]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "KafkaProtocol", "Raft"]),
+        .testTarget(
+            name: "BrokerTests",
+            dependencies: ["Broker", "Controller", "KafkaProtocol", "KafkaRecords", "LogStorage", "Replication"]),
         .testTarget(name: "LogStorageTests", dependencies: ["LogStorage", "KafkaRecords"]),
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaRecords", nioCore, nioPosix]),
     ]
 )

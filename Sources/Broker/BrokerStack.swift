@@ -1,0 +1,84 @@
+import Controller
+import KafkaProtocol
+import LogStorage
+import Logging
+import SystemPackage
+
+/// The broker's parts wired together over a file system, without the network: storage, the metadata
+/// quorum and controller, the partitions and the request router. `GregorBroker` runs it behind a
+/// listener; tests drive its router directly over an in-memory file system.
+struct BrokerStack: Sendable {
+    let config: BrokerConfig
+    let logManager: LogManager
+    let metadata: MetadataService
+    let replicas: ReplicaManager
+    let context: BrokerContext
+    let router: RequestRouter
+
+    /// Opens (formatting when new) the data directory, recovers the logs, replays the metadata log,
+    /// registers this broker and builds the router.
+    static func open(config: BrokerConfig, fileSystem: any LogFileSystem, logger: Logger) async throws -> BrokerStack {
+        try config.validate()
+        let directory = FilePath(config.dataDirectory)
+        let meta = try MetaProperties.loadOrFormat(
+            directory: directory, nodeId: config.nodeId, fileSystem: fileSystem, newId: { KafkaUUID.random().base64 })
+        let (logManager, report) = try LogManager.open(dataDirectory: directory, fileSystem: fileSystem, now: WallClock.milliseconds())
+        log(report, logger)
+        let replicas = ReplicaManager(nodeId: config.nodeId, logManager: logManager, logger: logger, clock: WallClock.milliseconds)
+        let metadata = try MetadataService(
+            directory: directory, clusterId: meta.clusterId, config: config, fileSystem: fileSystem,
+            publish: { image in
+                replicas.apply(image, configs: ConfigResolver(nodeId: config.nodeId, staticBrokerConfigs: config.properties, image: image))
+            },
+            clock: WallClock.milliseconds, logger: logger)
+        try await metadata.start(nodeId: config.nodeId, host: config.advertisedHost, port: Int32(config.advertisedPort))
+        let context = BrokerContext(
+            config: config, metadata: metadata.cache, controller: metadata, replicas: replicas, clock: WallClock.milliseconds,
+            logger: logger)
+        return BrokerStack(
+            config: config, logManager: logManager, metadata: metadata, replicas: replicas, context: context,
+            router: router(context, logger: logger))
+    }
+
+    /// Writes checkpoints and the clean-shutdown marker.
+    func close() throws {
+        try logManager.close(now: WallClock.milliseconds())
+    }
+
+    /// Every API Gregor serves, one handler each; ApiVersions is built from the others.
+    static func router(_ broker: BrokerContext, logger: Logger) -> RequestRouter {
+        var router = RequestRouter(logger: logger)
+        router.register(ProduceHandler(broker: broker))
+        router.register(FetchHandler(broker: broker))
+        router.register(ListOffsetsHandler(broker: broker))
+        router.register(MetadataHandler(broker: broker))
+        router.register(CreateTopicsHandler(broker: broker))
+        router.register(DeleteTopicsHandler(broker: broker))
+        router.register(InitProducerIdHandler(broker: broker))
+        router.register(DescribeConfigsHandler(broker: broker))
+        router.register(AlterConfigsHandler(broker: broker))
+        router.register(CreatePartitionsHandler(broker: broker))
+        router.register(IncrementalAlterConfigsHandler(broker: broker))
+        router.register(DescribeClusterHandler(broker: broker))
+        let own = ApiVersionsResponse.ApiVersion(
+            apiKey: ApiKey.apiVersions.rawValue, minVersion: ApiVersionsHandler.versions.lowerBound,
+            maxVersion: ApiVersionsHandler.versions.upperBound)
+        router.register(ApiVersionsHandler(apiKeys: (router.apiVersionsList() + [own]).sorted { $0.apiKey < $1.apiKey }))
+        return router
+    }
+
+    private static func log(_ report: LogManager.OpenReport, _ logger: Logger) {
+        for warning in report.warnings { logger.warning("\(warning)") }
+        for partition in report.partitions where partition.repairedAnything {
+            logger.warning(
+                "recovered \(partition.topicPartition)",
+                metadata: [
+                    "truncations": "\(partition.truncations.map { "\($0.segmentBaseOffset): \($0.truncatedBytes) bytes (\($0.reason))" })",
+                    "deletedSegments": "\(partition.deletedSegments)", "logEndOffset": "\(partition.logEndOffset)",
+                ])
+        }
+        logger.info(
+            "opened data directory",
+            metadata: ["partitions": "\(report.partitions.count)", "cleanShutdown": "\(report.hadCleanShutdown)"])
+    }
+}
