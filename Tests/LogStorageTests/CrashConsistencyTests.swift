@@ -56,4 +56,26 @@ struct CrashConsistencyTests {
             #expect(next[0].firstOffset == log.logEndOffset - 1)
         }
     }
+
+    @Test("power cut: rolled segments and their indexes were fsynced at the roll and are trusted")
+    func rolledSegmentsAreDurable() throws {
+        try withScratchDirectory(.memory) { scratch in
+            let memory = try #require(scratch.memory)
+            var recoveryPoint: Int64 = 0
+            var segments: [Int64] = []
+            do {
+                let (log, _) = try scratch.openLog(config: smallConfig(segmentBytes: 2_000, indexInterval: 100))
+                try log.appendBatches(60, valueSize: 100)
+                recoveryPoint = log.recoveryPoint
+                segments = log.segmentBaseOffsets
+            }
+            #expect(recoveryPoint == segments.last)
+            memory.simulateCrash()
+            let (log, report) = try scratch.openLog(config: smallConfig(segmentBytes: 2_000, indexInterval: 100), options: .init(recoveryPoint: recoveryPoint))
+            #expect(report.recoveredSegments == [recoveryPoint])
+            #expect(report.rebuiltIndexes == [recoveryPoint])
+            #expect(log.logEndOffset == recoveryPoint)  // the active segment's bytes were never synced
+            #expect(try log.readAllBatches().count == Int(recoveryPoint))
+        }
+    }
 }

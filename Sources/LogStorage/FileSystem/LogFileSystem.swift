@@ -105,6 +105,7 @@ extension LogFileSystem {
         try file.write(bytes, at: 0)
         try file.sync()
         try rename(from: temporary, to: path)
-        try syncDirectory(at: path.removingLastComponent())
+        let directory = path.removingLastComponent()
+        try syncDirectory(at: directory.isEmpty ? FilePath(".") : directory)
     }
 }

@@ -39,17 +39,17 @@ extension PartitionLog {
             state.segments.removeLast()
             for path in try old.markDeleted() { try fileSystem.removeItem(at: path) }
         } else {
-            try old.becomeInactive()
+            try old.flushLog()
+            try old.becomeInactive(syncingIndexes: true)
         }
         let segment = try LogSegment.create(directory: directory, baseOffset: offset, config: state.config, fileSystem: fileSystem, now: now)
         segment.nextOffset = offset
         state.segments.append(segment)
         state.directoryNeedsSync = true
         if !old.isEmpty {
-            try old.flush()
             try fileSystem.syncDirectory(at: directory)
             state.directoryNeedsSync = false
-            if state.recoveryPoint < offset { state.recoveryPoint = offset }
+            state.recoveryPoint = max(state.recoveryPoint, old.nextOffset)
         }
     }
 }

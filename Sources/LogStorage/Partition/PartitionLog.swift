@@ -108,7 +108,7 @@ public final class PartitionLog: Sendable {
     public func close(now: Int64) throws(LogStorageError) {
         try withOpenState { (state: inout PartitionLogState) throws(LogStorageError) in
             try flushLocked(&state, now: now)
-            for segment in state.segments { try segment.becomeInactive() }
+            for segment in state.segments { try segment.becomeInactive(syncingIndexes: segment === state.activeSegment) }
             state.isClosed = true
         }
     }

@@ -146,11 +146,21 @@ final class LogSegment: @unchecked Sendable {
         try timeIndexFile.sync()
     }
 
+    /// fsync of the `.log` file only: enough for the active segment, whose indexes recovery rebuilds
+    /// anyway (the recovery point lies in it).
+    func flushLog() throws(LogStorageError) {
+        try log.sync()
+    }
+
     /// What Kafka does when a segment stops taking appends: a final time index entry for the largest
     /// timestamp (retention and search by time read it), indexes written, index files closed.
-    func becomeInactive() throws(LogStorageError) {
+    func becomeInactive(syncingIndexes: Bool = false) throws(LogStorageError) {
         timeIndex.maybeAppend(timestamp: maxTimestampSoFar, offset: offsetOfMaxTimestampSoFar, force: true)
         try persistIndexes()
+        if syncingIndexes {
+            try offsetIndexFile.sync()
+            try timeIndexFile.sync()
+        }
         offsetIndexFile.close()
         timeIndexFile.close()
     }
