@@ -60,6 +60,7 @@ struct BrokerStack: Sendable {
         router.register(CreatePartitionsHandler(broker: broker))
         router.register(IncrementalAlterConfigsHandler(broker: broker))
         router.register(DescribeClusterHandler(broker: broker))
+        router.register(DeleteRecordsHandler(broker: broker))
         let own = ApiVersionsResponse.ApiVersion(
             apiKey: ApiKey.apiVersions.rawValue, minVersion: ApiVersionsHandler.versions.lowerBound,
             maxVersion: ApiVersionsHandler.versions.upperBound)

@@ -151,3 +151,26 @@ import Testing
         #expect(records.allSatisfy { $0.timestamp == response.logAppendTimeMs })
     }
 }
+
+/// DeleteRecords moves the log start offset; fetches below it are out of range.
+@Suite struct DeleteRecordsTests {
+    @Test func logStartOffsetMovesForward() async throws {
+        let broker = try await TestBroker.start()
+        try await broker.createTopic("trim")
+        _ = try await broker.produce("trim", batch: try makeBatch(count: 5))
+        _ = try await broker.produce("trim", batch: try makeBatch(count: 5, first: 5))
+        func delete(_ offset: Int64) async throws -> DeleteRecordsResponse.DeleteRecordsPartitionResult {
+            let request = DeleteRecordsRequest(topics: [.init(name: "trim", partitions: [.init(partitionIndex: 0, offset: offset)])], timeoutMs: 1000)
+            return try await broker.send(request).topics[0].partitions[0]
+        }
+        let trimmed = try await delete(5)
+        #expect(trimmed.errorCode == 0)
+        #expect(trimmed.lowWatermark == 5)
+        #expect(ErrorCode(try await delete(11).errorCode) == .offsetOutOfRange)
+        #expect(ErrorCode(try await broker.fetch("trim", offset: 2).errorCode) == .offsetOutOfRange)
+        let fetched = try await broker.fetch("trim", offset: 5)
+        #expect(fetched.logStartOffset == 5)
+        #expect(try fetched.decodedRecords().first?.offset == 5)
+        #expect(try await delete(-1).lowWatermark == 10, "-1 means the high watermark")
+    }
+}
