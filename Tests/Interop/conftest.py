@@ -1,0 +1,99 @@
+"""Fixtures for the interop tests: real `gregor broker` processes (GREGOR_BIN), tools and topic names.
+
+Under CI=true a missing tool fails the test; elsewhere it skips with the reason.
+"""
+
+import glob
+import itertools
+import os
+import re
+import shutil
+
+import pytest
+
+from gregor_process import GregorBroker
+from support import require
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def gregor_bin():
+    path = os.environ.get("GREGOR_BIN")
+    if not path:
+        pytest.fail(
+            "GREGOR_BIN is not set: point it at a built gregor binary, e.g. "
+            "GREGOR_BIN=$(swift build --show-bin-path)/gregor (make interop does this)", pytrace=False)
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.fail(f"GREGOR_BIN={path} is not an executable file; build it with `swift build --product gregor`",
+                    pytrace=False)
+    return os.path.abspath(path)
+
+
+@pytest.fixture
+def broker_factory(gregor_bin, tmp_path, request):
+    """make(settings={...}, fsync=None, name=...) starts a broker on a free port with a fresh data dir.
+    Every broker started here is stopped (SIGTERM, then SIGKILL) at the end of the test."""
+    brokers = []
+    counter = itertools.count(1)
+
+    def make(settings=None, fsync=None, name=None, start=True):
+        name = name or f"broker{next(counter)}"
+        b = GregorBroker(gregor_bin, tmp_path / f"{name}-data", tmp_path / f"{name}.log", settings=settings, fsync=fsync)
+        brokers.append(b)
+        return b.start() if start else b
+
+    yield make
+    failed = any(getattr(request.node, f"rep_{when}", None) is not None
+                 and getattr(request.node, f"rep_{when}").failed for when in ("setup", "call"))
+    for b in brokers:
+        rc = b.stop()
+        if failed:
+            print(f"--- {b.log_path} (exit {rc}), last 6000 chars ---\n{b.log_text()[-6000:]}")
+
+
+@pytest.fixture
+def broker(broker_factory):
+    """A started single-node broker with default settings."""
+    return broker_factory()
+
+
+_topic_counter = itertools.count(1)
+
+
+@pytest.fixture
+def topic_name(request):
+    """make(suffix='') → a topic name unique within the session, derived from the test's name."""
+    base = re.sub(r"[^a-zA-Z0-9._-]", "-", request.node.name)[:120]
+
+    def make(suffix=""):
+        return f"{base}{suffix}-{next(_topic_counter)}"
+    return make
+
+
+@pytest.fixture(scope="session")
+def kcat_path():
+    path = shutil.which("kcat")
+    require(path is not None, "kcat is not installed (Debian: apt-get install kcat; `make deps` does it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def wheel_librdkafka_dir(tmp_path_factory):
+    """A directory with the confluent-kafka wheel's librdkafka linked as librdkafka.so.1, for LD_LIBRARY_PATH."""
+    try:
+        import confluent_kafka
+    except ImportError:
+        confluent_kafka = None
+    require(confluent_kafka is not None, "confluent-kafka is not installed (make deps)")
+    site = os.path.dirname(os.path.dirname(confluent_kafka.__file__))
+    libs = sorted(glob.glob(os.path.join(site, "confluent_kafka.libs", "librdkafka-*.so.1")))
+    require(bool(libs), f"no confluent_kafka.libs/librdkafka-*.so.1 under {site}")
+    directory = tmp_path_factory.mktemp("wheel-librdkafka")
+    os.symlink(libs[0], directory / "librdkafka.so.1")
+    return str(directory)
