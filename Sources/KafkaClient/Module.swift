@@ -1,1 +1,0 @@
-// The KafkaClient module: see docs/architecture.md.
