@@ -57,6 +57,27 @@ def broker_factory(gregor_bin, tmp_path, request):
             print(f"--- {b.log_path} (exit {rc}), last 6000 chars ---\n{b.log_text()[-6000:]}")
 
 
+@pytest.fixture(scope="module")
+def shared_broker(gregor_bin, tmp_path_factory):
+    """One broker for a whole test module (client tests that use their own topics); saves start-up time."""
+    root = tmp_path_factory.mktemp("shared-broker")
+    b = GregorBroker(gregor_bin, root / "data", root / "broker.log").start()
+    yield b
+    b.stop()
+
+
+@pytest.fixture(autouse=True)
+def _shared_broker_log_on_failure(request):
+    """Shows the shared broker's recent log under a failed test that used it."""
+    yield
+    if "shared_broker" not in request.fixturenames:
+        return
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        b = request.getfixturevalue("shared_broker")
+        print(f"--- shared broker log (alive: {b.alive()}), last 4000 chars ---\n{b.log_text()[-4000:]}")
+
+
 @pytest.fixture
 def broker(broker_factory):
     """A started single-node broker with default settings."""

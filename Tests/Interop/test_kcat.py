@@ -13,15 +13,6 @@ from support import run
 LIBRDKAFKA_VERSION = re.compile(r"librdkafka (\d+\.\d+\.\d+)")
 
 
-@pytest.fixture(scope="module")
-def shared_broker(gregor_bin, tmp_path_factory):
-    from gregor_process import GregorBroker
-    root = tmp_path_factory.mktemp("kcat-broker")
-    b = GregorBroker(gregor_bin, root / "data", root / "broker.log").start()
-    yield b
-    assert b.stop() is not None
-
-
 @pytest.fixture(params=["debian", "wheel"])
 def kcat(request, kcat_path):
     """(run(args) → CompletedProcess, librdkafka version) for kcat with one librdkafka or the other."""
