@@ -3,6 +3,10 @@ import KafkaRecords
 import NIOCore
 
 extension FakeCluster {
+    func produce(frame: KafkaRequestFrame, broker: Int32) -> FakeReply {
+        (try? produce(frame, broker: broker)) ?? .close
+    }
+
     func produce(_ frame: KafkaRequestFrame, broker: Int32) throws -> FakeReply {
         let request = try frame.decode(ProduceRequest.self)
         var response = ProduceResponse()
