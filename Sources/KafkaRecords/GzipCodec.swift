@@ -9,8 +9,9 @@ import NIOCore
 public struct GzipCodec: RecordsCompressionCodec {
     public var type: CompressionType { .gzip }
     /// zlib level 1-9, or -1 for zlib's default (6), which is also Kafka's default `compression.gzip.level`.
-    public var level: Int32
+    public let level: Int32
 
+    /// Levels outside 1-9 (and -1) fall back to the default rather than trap inside zlib's setup.
     public init(level: Int32 = -1) {
         self.level = (level == -1 || (1...9).contains(level)) ? level : -1
     }

@@ -1,4 +1,5 @@
-/// The attribute bits of a batch.
+/// The int16 attribute bits of a batch header (codec, timestamp type, transactional, control), as typed
+/// accessors over the raw value, so that bits Gregor does not know survive a round trip.
 public struct RecordBatchAttributes: Sendable, Hashable {
     public var rawValue: Int16
     public init(rawValue: Int16) { self.rawValue = rawValue }
