@@ -107,6 +107,15 @@ public struct RecordBatch: Sendable, Hashable {
         bytes.setInteger(computeCRC(), at: bytes.readerIndex + Field.crc)
     }
 
+    /// Rewrites producer id, epoch and base sequence and recomputes the CRC (they lie inside it): what a
+    /// producer does when it assigns sequences at send time, or again after an epoch bump.
+    public mutating func setProducerState(_ producer: ProducerIdentity, baseSequence: Int32) {
+        bytes.setInteger(producer.id, at: bytes.readerIndex + Field.producerId)
+        bytes.setInteger(producer.epoch, at: bytes.readerIndex + Field.producerEpoch)
+        bytes.setInteger(baseSequence, at: bytes.readerIndex + Field.baseSequence)
+        updateCRC()
+    }
+
     /// Recomputes and stores the CRC (after a builder wrote the fields).
     public mutating func updateCRC() {
         bytes.setInteger(computeCRC(), at: bytes.readerIndex + Field.crc)

@@ -75,6 +75,16 @@ import Testing
         #expect(try batch.decodeRecords().map(\.timestamp) == [1_234, 1_234])
     }
 
+    @Test func producerStateIsRewrittenInsideTheCRC() throws {
+        var batch = try sample()
+        let records = try batch.decodeRecords()
+        batch.setProducerState(ProducerIdentity(id: 4_000, epoch: 3), baseSequence: 17)
+        try batch.validateProducedBatch()
+        #expect(batch.producer == ProducerIdentity(id: 4_000, epoch: 3) && batch.baseSequence == 17)
+        #expect(batch.lastSequence == 18)
+        #expect(try batch.decodeRecords() == records)
+    }
+
     @Test func headerChecksOnWrap() throws {
         #expect(throws: RecordBatchError.truncated(needed: 61, available: 60)) {
             try RecordBatch(bytes: ByteBuffer(repeating: 0, count: 60))
