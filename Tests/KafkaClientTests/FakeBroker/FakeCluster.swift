@@ -130,6 +130,18 @@ final class FakeCluster: Sendable {
         }
     }
 
+    /// Appends a prepared batch (for example a control batch) at the log end.
+    func append(_ tp: TopicPartition, batch: RecordBatch) {
+        var batch = batch
+        state.withLock { state in
+            guard var partition = state.topics[tp.topic]?.partitions[Int(tp.partition)] else { return }
+            batch.baseOffset = partition.logEndOffset
+            partition.batches.append(batch)
+            partition.logEndOffset = batch.nextOffset
+            state.topics[tp.topic]?.partitions[Int(tp.partition)] = partition
+        }
+    }
+
     /// Routes one request: hooks first, then the fake's own handling.
     func handle(_ frame: KafkaRequestFrame, broker: Int32) -> FakeReply {
         let hooks = state.withLock { state in

@@ -1,0 +1,187 @@
+import KafkaProtocol
+import KafkaRecords
+import Logging
+import NIOCore
+
+/// A fetch-based Kafka consumer over manually assigned partitions.
+///
+/// `assign` the partitions, optionally `seek`, then `poll`. Each poll returns the records fetched so far
+/// (in offset order per partition), fetching from every leader in parallel when nothing is buffered.
+/// Positions without an offset start per `auto.offset.reset`. Consumer groups (subscribe, commits,
+/// rebalances) come later and will sit on top of this: a group only decides the assignment and the
+/// starting positions. An actor: one poll at a time; seeks between polls.
+public actor KafkaConsumer {
+    public nonisolated let cluster: ClusterClient
+    public nonisolated let configuration: ConsumerConfiguration
+    private let ownsCluster: Bool
+
+    struct PartitionState {
+        /// The next offset to fetch; nil until reset.
+        var position: Int64?
+        /// A pending lazy reset (seekToBeginning/End); nil means `auto.offset.reset`.
+        var reset: OffsetSpec?
+        var highWatermark: Int64?
+        var logStartOffset: Int64?
+        var lastStableOffset: Int64?
+    }
+
+    var partitions: [TopicPartition: PartitionState] = [:]
+    var order: [TopicPartition] = []
+    var buffer: [ConsumerRecord] = []
+    var bufferHead = 0
+    var closed = false
+    var polling = false
+    var logger: Logger { cluster.configuration.logger }
+
+    public init(cluster: ClusterClient, configuration: ConsumerConfiguration = .init()) {
+        self.cluster = cluster
+        self.configuration = configuration
+        self.ownsCluster = false
+    }
+
+    /// A consumer with its own cluster client; `close()` closes it too.
+    public init(clientConfiguration: ClientConfiguration, configuration: ConsumerConfiguration = .init()) {
+        self.cluster = ClusterClient(configuration: clientConfiguration)
+        self.configuration = configuration
+        self.ownsCluster = true
+    }
+
+    public init(bootstrap: [String], configuration: ConsumerConfiguration = .init()) throws {
+        self.init(clientConfiguration: try ClientConfiguration(bootstrap: bootstrap), configuration: configuration)
+    }
+
+    /// Replaces the assignment. Partitions kept keep their positions; new ones start per
+    /// `auto.offset.reset` unless sought.
+    public func assign(_ newPartitions: [TopicPartition]) {
+        var next: [TopicPartition: PartitionState] = [:]
+        for tp in newPartitions { next[tp] = partitions[tp] ?? PartitionState() }
+        partitions = next
+        order = newPartitions.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        dropBuffered { next[$0] == nil }
+    }
+
+    public var assignment: [TopicPartition] { order }
+
+    /// The next `poll` fetches `tp` from `offset`.
+    public func seek(_ tp: TopicPartition, to offset: Int64) throws {
+        guard partitions[tp] != nil else { throw notAssigned(tp) }
+        guard offset >= 0 else { throw KafkaClientError(.invalidArgument, "cannot seek \(tp) to negative offset \(offset)") }
+        partitions[tp]?.position = offset
+        partitions[tp]?.reset = nil
+        dropBuffered { $0 == tp }
+    }
+
+    /// Moves to the log start offset (resolved lazily, at the next poll or `position`).
+    public func seekToBeginning(_ tps: [TopicPartition]? = nil) throws { try lazyReset(tps, to: .earliest) }
+
+    /// Moves to the log end offset (resolved lazily).
+    public func seekToEnd(_ tps: [TopicPartition]? = nil) throws { try lazyReset(tps, to: .latest) }
+
+    /// Moves each partition to its first record at or after `timestamp` (ms), or to the end when none.
+    public func seek(_ tps: [TopicPartition]? = nil, toTimestamp timestamp: Int64) async throws {
+        let targets = tps ?? order
+        for tp in targets where partitions[tp] == nil { throw notAssigned(tp) }
+        let found = try await cluster.listOffsets(Dictionary(uniqueKeysWithValues: targets.map { ($0, OffsetSpec.timestamp(timestamp)) }))
+        var atEnd: [TopicPartition] = []
+        for tp in targets {
+            guard let answer = found[tp] else { continue }
+            let listed = try answer.get()
+            if listed.offset >= 0 { try seek(tp, to: listed.offset) } else { atEnd.append(tp) }
+        }
+        if !atEnd.isEmpty { try seekToEnd(atEnd) }
+    }
+
+    /// The offset the next record will come from, resolving a pending reset first.
+    public func position(_ tp: TopicPartition) async throws -> Int64 {
+        guard partitions[tp] != nil else { throw notAssigned(tp) }
+        if partitions[tp]?.position == nil { try await resolvePositions() }
+        guard let position = consumedPosition(tp) else { throw notAssigned(tp) }
+        return position
+    }
+
+    /// The next offset `poll` will hand out: the first buffered record's, else the fetch position.
+    func consumedPosition(_ tp: TopicPartition) -> Int64? {
+        if bufferHead < buffer.count, let first = buffer[bufferHead...].first(where: { $0.topicPartition == tp }) {
+            return first.offset
+        }
+        return partitions[tp]?.position
+    }
+
+    /// The high watermark from the latest fetch of `tp`, if any.
+    public func highWatermark(_ tp: TopicPartition) -> Int64? { partitions[tp]?.highWatermark }
+
+    /// The log start offset from the latest fetch of `tp`, if any.
+    public func logStartOffset(_ tp: TopicPartition) -> Int64? { partitions[tp]?.logStartOffset }
+
+    /// Records between the position and the high watermark (Kafka's `currentLag`), once both are known.
+    public func lag(_ tp: TopicPartition) -> Int64? {
+        guard let hw = partitions[tp]?.highWatermark, let position = consumedPosition(tp) else { return nil }
+        return max(hw - position, 0)
+    }
+
+    /// Fetched records, up to `max.poll.records`, waiting up to `timeout` for some to arrive.
+    public func poll(timeout: Duration) async throws -> [ConsumerRecord] {
+        guard !closed else { throw KafkaClientError(.closed, "the consumer is closed") }
+        guard !polling else { throw KafkaClientError(.invalidArgument, "poll is already running on this consumer") }
+        polling = true
+        defer { polling = false }
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while true {
+            if bufferHead < buffer.count { return takeBuffered() }
+            let remaining = deadline - clock.now
+            guard remaining > .zero, !Task.isCancelled else { return [] }
+            guard !order.isEmpty else {
+                try await Task.sleep(for: min(remaining, .milliseconds(100)))
+                continue
+            }
+            try await resolvePositions()
+            let progressed = try await fetchOnce(maxWait: min(configuration.fetchMaxWait, remaining))
+            if !progressed, bufferHead >= buffer.count {
+                try await Task.sleep(for: min(deadline - clock.now, cluster.configuration.retryBackoff))
+            }
+        }
+    }
+
+    /// Stops the consumer; closes the cluster client if it created it.
+    public func close() async {
+        closed = true
+        partitions = [:]
+        order = []
+        buffer = []
+        bufferHead = 0
+        if ownsCluster { await cluster.close() }
+    }
+
+    // MARK: Internals
+
+    private func lazyReset(_ tps: [TopicPartition]?, to spec: OffsetSpec) throws {
+        for tp in tps ?? order {
+            guard partitions[tp] != nil else { throw notAssigned(tp) }
+            partitions[tp]?.position = nil
+            partitions[tp]?.reset = spec
+            dropBuffered { $0 == tp }
+        }
+    }
+
+    func notAssigned(_ tp: TopicPartition) -> KafkaClientError {
+        KafkaClientError(.notAssigned, "\(tp) is not assigned to this consumer")
+    }
+
+    private func takeBuffered() -> [ConsumerRecord] {
+        let end = min(buffer.count, bufferHead + configuration.maxPollRecords)
+        let records = Array(buffer[bufferHead..<end])
+        bufferHead = end
+        if bufferHead >= buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            bufferHead = 0
+        }
+        return records
+    }
+
+    func dropBuffered(where matches: (TopicPartition) -> Bool) {
+        guard bufferHead < buffer.count else { return }
+        buffer = buffer[bufferHead...].filter { !matches($0.topicPartition) }
+        bufferHead = 0
+    }
+}
