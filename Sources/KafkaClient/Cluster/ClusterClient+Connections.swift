@@ -2,8 +2,14 @@ import KafkaProtocol
 import NIOCore
 
 extension ClusterClient {
-    /// The open connection to broker `nodeId`, opening it if needed (one per broker, shared).
+    /// The open connection to broker `nodeId`, opening it if needed (one per broker, shared). Fetches
+    /// metadata first when the broker is not known yet.
     public func connection(to nodeId: Int32) async throws -> BrokerConnection {
+        if nodeId >= 0, metadata.brokers[nodeId] == nil { try await refreshMetadata(topics: []) }
+        return try await openConnection(to: nodeId)
+    }
+
+    private func openConnection(to nodeId: Int32) async throws -> BrokerConnection {
         enum Lookup {
             case ready(BrokerConnection)
             case pending(Task<BrokerConnection, any Error>)
@@ -79,7 +85,7 @@ extension ClusterClient {
         var failures: [String] = []
         for nodeId in candidates {
             do {
-                return try await connection(to: nodeId)
+                return try await openConnection(to: nodeId)
             } catch let error as KafkaClientError where error.code == .closed {
                 throw error
             } catch {

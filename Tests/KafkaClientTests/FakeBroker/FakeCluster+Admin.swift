@@ -103,7 +103,7 @@ extension FakeCluster {
                     entry.name = $0.0
                     entry.value = $0.1
                     entry.configSource = $0.2
-                    entry.isDefault = $0.2 == 5
+                    entry.isDefault = frame.apiVersion == 0 && $0.2 == 5
                     entry.documentation = nil
                     return entry
                 }
