@@ -173,3 +173,67 @@ def wait_closed(sock, timeout=5.0):
             return True, bytes(received)
         received += chunk
     return False, bytes(received)
+
+
+# Record batches (magic 2), built by hand so a test can send exactly the producer id, epoch, sequence
+# and CRC it wants.
+
+def varint(v):
+    """A zigzag varint (signed)."""
+    return uvarint((v << 1) ^ (v >> 63))
+
+
+def _bytes_field(b):
+    return varint(-1) if b is None else varint(len(b)) + b
+
+
+def record(offset_delta, key, value, timestamp_delta=0, headers=()):
+    body = b"\x00" + varint(timestamp_delta) + varint(offset_delta) + _bytes_field(key) + _bytes_field(value)
+    body += varint(len(headers))
+    for name, hvalue in headers:
+        body += _bytes_field(name.encode()) + _bytes_field(hvalue)
+    return varint(len(body)) + body
+
+
+def record_batch(records, base_timestamp, producer_id=-1, producer_epoch=-1, base_sequence=-1, attributes=0):
+    """A record batch v2 over (key, value) pairs, with a correct CRC-32C."""
+    from segments import crc32c
+    body = b"".join(record(i, k, v) for i, (k, v) in enumerate(records))
+    after_crc = struct.pack(">hiqqqhii", attributes, len(records) - 1, base_timestamp, base_timestamp,
+                            producer_id, producer_epoch, base_sequence, len(records)) + body
+    crc = crc32c(after_crc)
+    batch_length = 4 + 1 + 4 + len(after_crc)  # partitionLeaderEpoch, magic, crc, rest
+    return struct.pack(">qiibI", 0, batch_length, -1, 2, crc) + after_crc
+
+
+def produce_v3(topic, partition, records_bytes, acks=-1, timeout_ms=10000):
+    body = nullable_string(None) + struct.pack(">hi", acks, timeout_ms)
+    body += int32(1) + nullable_string(topic) + int32(1) + int32(partition)
+    body += int32(len(records_bytes)) + records_bytes
+    return body
+
+
+def decode_produce_v3(body):
+    """[(topic, partition, error_code, base_offset, log_append_time)] from a Produce v3 response body."""
+    r = Reader(body)
+    out = []
+    for _ in range(r.int32()):
+        topic = r.take(r.int16()).decode()
+        for _ in range(r.int32()):
+            partition, error = r.int32(), r.int16()
+            base_offset, append_time = struct.unpack(">qq", r.take(16))
+            out.append((topic, partition, error, base_offset, append_time))
+    r.int32()  # throttle time
+    return out
+
+
+def init_producer_id_v0(correlation_id):
+    return request(22, 0, correlation_id, nullable_string(None) + int32(60000))
+
+
+def decode_init_producer_id_v0(body):
+    r = Reader(body)
+    r.int32()  # throttle time
+    error = r.int16()
+    producer_id, epoch = struct.unpack(">qh", r.take(10))
+    return error, producer_id, epoch

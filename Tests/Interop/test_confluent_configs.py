@@ -80,6 +80,7 @@ def test_incremental_alter_invalid(shared_broker, topic_name, entry):
     assert ck.kafka_error(a.incremental_alter_configs([resource])[resource]).code() == KafkaError.INVALID_CONFIG
 
 
+@pytest.mark.filterwarnings("ignore:alter_configs has been deprecated:DeprecationWarning")
 def test_legacy_alter_configs_replaces_the_set(shared_broker, topic_name):
     """AlterConfigs (not incremental) sets exactly the given configs; others go back to defaults."""
     a = ck.admin(shared_broker)
