@@ -33,8 +33,7 @@ struct PlaygroundCommand: AsyncParsableCommand {
                 group.addTask {
                     for await _ in ready {
                         try await Self.setUp(bootstrap: bootstrap)
-                        print(Self.guide(bootstrap: bootstrap, directory: directory))
-                        fflush(stdout)
+                        FileHandle.standardOutput.write(Data((Self.guide(bootstrap: bootstrap, directory: directory) + "\n").utf8))
                         break
                     }
                 }

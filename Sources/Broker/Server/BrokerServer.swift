@@ -48,14 +48,18 @@ final class BrokerServer: Service, Sendable {
         logger.info("listening", metadata: ["address": "\(host):\(boundPort)"])
         onBound(boundPort)
         // On shutdown the listener closes and open connections are cancelled, which ends their loops.
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await server.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await self.serve(connection) }
+                        }
                     }
                 }
             }
+        } catch where Task.isShuttingDownGracefully || Task.isCancelled {
+            logger.info("listener closed", metadata: ["reason": "shutdown"])
         }
     }
 
