@@ -3,6 +3,7 @@
 Under CI=true a missing tool fails the test; elsewhere it skips with the reason.
 """
 
+import gc
 import glob
 import itertools
 import os
@@ -49,6 +50,7 @@ def broker_factory(gregor_bin, tmp_path, request):
         return b.start() if start else b
 
     yield make
+    gc.collect()  # clients caught in reference cycles go now, while their broker still answers
     failed = any(getattr(request.node, f"rep_{when}", None) is not None
                  and getattr(request.node, f"rep_{when}").failed for when in ("setup", "call"))
     for b in brokers:
@@ -63,6 +65,7 @@ def shared_broker(gregor_bin, tmp_path_factory):
     root = tmp_path_factory.mktemp("shared-broker")
     b = GregorBroker(gregor_bin, root / "data", root / "broker.log").start()
     yield b
+    gc.collect()
     b.stop()
 
 
