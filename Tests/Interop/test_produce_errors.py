@@ -75,3 +75,31 @@ def test_batch_larger_than_segment_bytes(shared_broker, topic_name):
     assert {e.code() for e, _, _ in deliveries.failed} == {KafkaError.MSG_SIZE_TOO_LARGE} or \
         {e.code() for e, _, _ in deliveries.failed} == {KafkaError.RECORD_LIST_TOO_LARGE}
     assert ck.watermarks(shared_broker, topic, 0) == (0, 0)
+
+
+def test_acks_zero_success_is_not_answered(shared_broker, topic_name):
+    topic = ck.create_topic(shared_broker, topic_name(), 1)
+    with wire.connect(shared_broker.host, shared_broker.port) as sock:
+        sock.sendall(wire.request(wire.PRODUCE, 3, 1, wire.produce_v3(topic, 0, one_record(), acks=0)))
+        sock.sendall(wire.api_versions_request(0, 2))
+        correlation, _ = wire.read_response(sock)
+        assert correlation == 2, "the first answer on the connection should be the ApiVersions one"
+    assert ck.watermarks(shared_broker, topic, 0) == (0, 1)
+
+
+@pytest.mark.parametrize("case", ["unknown-partition", "bad-crc"])
+def test_acks_zero_failure_closes_the_connection(shared_broker, topic_name, case):
+    """With acks=0 there is no answer to carry the error, so Kafka closes the connection: the producer
+    notices, refreshes its metadata and reconnects (KafkaApis.handleProduceRequest)."""
+    topic = ck.create_topic(shared_broker, topic_name(), 1)
+    batch = bytearray(one_record())
+    partition = 0
+    if case == "unknown-partition":
+        partition = 5
+    else:
+        batch[-2] ^= 0xFF
+    with wire.connect(shared_broker.host, shared_broker.port) as sock:
+        sock.sendall(wire.request(wire.PRODUCE, 3, 1, wire.produce_v3(topic, partition, bytes(batch), acks=0)))
+        closed, received = wire.wait_closed(sock, 5)
+    assert (closed, received) == (True, b"")
+    assert ck.watermarks(shared_broker, topic, 0) == (0, 0)
