@@ -53,7 +53,7 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Sends a record and waits for its acknowledgement.
-    public func send(
+    nonisolated(nonsending) public func send(
         topic: String, key: ByteBuffer? = nil, value: ByteBuffer?, headers: [RecordHeader] = [],
         partition: Int32? = nil, timestamp: Int64? = nil
     ) async throws -> RecordMetadata {
@@ -61,7 +61,7 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Sends a record and waits for its acknowledgement.
-    public func send(_ record: ProducerRecord) async throws -> RecordMetadata {
+    nonisolated(nonsending) public func send(_ record: ProducerRecord) async throws -> RecordMetadata {
         let promise = loop.makePromise(of: RecordMetadata.self)
         do {
             try await enqueue(record) { result in promise.completeWith(result.mapError { $0 as any Error }) }
@@ -72,12 +72,13 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Buffers a record and returns at once (waiting only for metadata or `buffer.memory`); `onDelivery`
-    /// runs later with the outcome. The fast path for bulk producing: pair it with `flush()`.
-    public func send(_ record: ProducerRecord, onDelivery: DeliveryCallback?) async throws {
+    /// runs later with the outcome. The fast path for bulk producing: pair it with `flush()`. Runs on the
+    /// caller's executor (`nonisolated(nonsending)`), so a loop on the main actor pays no hop per record.
+    nonisolated(nonsending) public func send(_ record: ProducerRecord, onDelivery: DeliveryCallback?) async throws {
         try await enqueue(record, callback: onDelivery)
     }
 
-    func enqueue(_ record: ProducerRecord, callback: DeliveryCallback?) async throws {
+    nonisolated(nonsending) func enqueue(_ record: ProducerRecord, callback: DeliveryCallback?) async throws {
         let timestamp = record.timestamp ?? WallClock.nowMilliseconds()
         let deadline = NIODeadline.now() + configuration.maxBlock.timeAmount
         while true {

@@ -33,6 +33,9 @@ extension FakeCluster {
         let index = Int(data.index)
         guard var partition = state.topics[topic]?.partitions[safe: index] else { return ErrorCode.unknownTopicOrPartition.rawValue }
         guard partition.leader == broker else { return ErrorCode.notLeaderOrFollower.rawValue }
+        // Leave a placeholder while we work, so the log array stays uniquely referenced (no copy per append).
+        state.topics[topic]?.partitions[index] = FakePartition(leader: partition.leader)
+        defer { state.topics[topic]?.partitions[index] = partition }
         var batches = RecordBatchSequence(data.records?.buffer ?? ByteBuffer())
         guard var batch = batches.next(), (try? batch.validate()) != nil else { return ErrorCode.corruptMessage.rawValue }
         if batch.hasProducerId {
@@ -53,7 +56,6 @@ extension FakeCluster {
         result.logStartOffset = partition.logStartOffset
         partition.batches.append(batch)
         partition.logEndOffset = batch.nextOffset
-        state.topics[topic]?.partitions[index] = partition
         return 0
     }
 
