@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+"""Gregor against the Tansu broker on this machine, in the same run, with librdkafka clients.
+
+    python3 Benchmarks/peer/compare.py                 # the full comparison (docs/benchmarks.md)
+    python3 Benchmarks/peer/compare.py --records 100000 --reps 1 --e2e-seconds 10    # a quick check
+
+For each repetition, and alternating which broker goes first, each broker is started fresh on loopback
+(Gregor on disk in .interop/peers/runs/, Tansu with its memory engine), then:
+
+  produce   kcat -P reads a file of N 100-byte values (one per line) into a new topic with P partitions,
+            linger.ms=5, timed as a whole process; then ListOffsets end offsets are read back.
+  consume   kcat -C -e -o beginning reads that topic back to its end, timed as a whole process; the
+            output is checked: N records, exactly the values produced (in order on one partition).
+  e2e       Benchmarks/peer/e2e.py: a producer at a fixed rate and a consumer in another process;
+            latency percentiles corrected for coordinated omission.
+
+It prints each run, the medians, the Gregor/Tansu ratio of each pair and the targets, and writes the
+figures as JSON to .interop/peers/runs/<time>/results.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import peers  # noqa: E402
+
+VENV_PYTHON = os.path.join(peers.REPO, ".interop", "venv", "bin", "python")
+
+
+def ensure_client_libraries():
+    """Re-run under the project's venv (made by `make deps`) unless confluent-kafka is importable."""
+    try:
+        import confluent_kafka  # noqa: F401
+        return
+    except ImportError:
+        pass
+    if not os.path.exists(VENV_PYTHON):
+        peers.log("confluent-kafka is missing; running `make deps` (kcat and the Python clients)")
+        subprocess.run(["make", "deps"], cwd=peers.REPO, check=True, timeout=1800)
+    if os.path.realpath(sys.executable) == os.path.realpath(VENV_PYTHON):
+        raise SystemExit("confluent-kafka is not importable even in .interop/venv; run `make deps`")
+    os.execv(VENV_PYTHON, [VENV_PYTHON, os.path.abspath(__file__)] + sys.argv[1:])
+
+
+def data_file(records, size):
+    """N lines of `size` bytes: a 10-digit sequence number, then filler. Cached in /dev/shm when possible."""
+    directory = "/dev/shm" if os.path.isdir("/dev/shm") else peers.CACHE
+    path = os.path.join(directory, f"gregor-peer-{records}x{size}.txt")
+    if not os.path.exists(path) or os.path.getsize(path) != records * (size + 1):
+        filler = "v" * (size - 10) + "\n"
+        with open(path + ".part", "w") as f:
+            for start in range(0, records, 10_000):
+                f.write("".join(f"{i:010d}{filler}" for i in range(start, min(records, start + 10_000))))
+        os.replace(path + ".part", path)
+    return path
+
+
+def timed(argv, env, stdout, timeout):
+    """Run a client to completion; wall time and the client's own CPU time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.run(argv, env=env, stdout=stdout, stderr=subprocess.PIPE, timeout=timeout)
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return proc, elapsed, cpu
+
+
+def create_topic(bootstrap, topic, partitions):
+    from confluent_kafka.admin import AdminClient, NewTopic
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    admin.create_topics([NewTopic(topic, partitions, 1)])[topic].result(30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        meta = admin.list_topics(topic, timeout=10).topics.get(topic)
+        if meta and meta.error is None and len(meta.partitions) == partitions and \
+                all(p.leader >= 0 for p in meta.partitions.values()):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"topic {topic} has no leaders after 30 s")
+
+
+def end_offsets(bootstrap, topic, partitions):
+    """ListOffsets (latest) for each partition."""
+    from confluent_kafka import Consumer, TopicPartition
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "gregor-peer-offsets"})
+    try:
+        return [consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in range(partitions)]
+    finally:
+        consumer.close()
+
+
+def run_produce(broker, env, path, args, topic, partitions):
+    create_topic(broker.bootstrap, topic, partitions)
+    cpu0 = broker.cpu_seconds()
+    argv = ["kcat", "-P", "-b", broker.bootstrap, "-t", topic, "-l", path, "-X", f"linger.ms={args.linger_ms}"]
+    proc, elapsed, client_cpu = timed(argv, env, subprocess.DEVNULL, args.timeout)
+    broker_cpu = broker.cpu_seconds() - cpu0
+    stderr = proc.stderr.decode(errors="replace")
+    if proc.returncode != 0 or "ERROR" in stderr or "failed" in stderr.lower():
+        raise RuntimeError(f"kcat -P against {broker.name} failed ({proc.returncode}): {stderr[-2000:]}")
+    offsets = end_offsets(broker.bootstrap, topic, partitions)
+    return {"seconds": elapsed, "records_per_s": args.records / elapsed,
+            "mb_per_s": args.records * args.size / elapsed / 1e6, "client_cpu_s": client_cpu,
+            "broker_cpu_s": broker_cpu, "list_offsets_end": offsets, "list_offsets_sum": sum(offsets)}
+
+
+def run_consume(broker, env, path, args, topic, partitions):
+    out = path + f".{broker.name}.out"
+    cpu0 = broker.cpu_seconds()
+    # Two client timers would otherwise dominate the figure, and not because of the broker:
+    # fetch.wait.max.ms=10: while data is there a broker answers at once whatever the wait; the setting only
+    #   shortens the last, empty long-poll that tells kcat it reached the end (500 ms by default).
+    # fetch.queue.backoff.ms=10: when a fetch finds librdkafka's local queue over its threshold (the broker
+    #   sends faster than kcat writes), the next fetch is put off by this much (1000 ms by default), which
+    #   added a whole second to some runs, the faster the broker the more often.
+    argv = ["kcat", "-C", "-b", broker.bootstrap, "-t", topic, "-e", "-o", "beginning",
+            "-X", "fetch.wait.max.ms=10", "-X", "fetch.queue.backoff.ms=10"]
+    with open(out, "wb") as sink:
+        proc, elapsed, client_cpu = timed(argv, env, sink, args.timeout)
+    broker_cpu = broker.cpu_seconds() - cpu0
+    stderr = proc.stderr.decode(errors="replace")
+    try:
+        if proc.returncode != 0 or "ERROR" in stderr:
+            raise RuntimeError(f"kcat -C against {broker.name} failed ({proc.returncode}): {stderr[-2000:]}")
+        eof = [int(m.group(1)) for m in re.finditer(r"Reached end of topic .* \[\d+\] at offset (\d+)", stderr)]
+        check = verify_output(path, out, partitions)
+    finally:
+        os.unlink(out)
+    if len(eof) != partitions or sum(eof) != args.records:
+        raise RuntimeError(f"kcat -C against {broker.name} reached the end at {eof}, expected {args.records} in all")
+    return {"seconds": elapsed, "records_per_s": args.records / elapsed,
+            "mb_per_s": args.records * args.size / elapsed / 1e6, "client_cpu_s": client_cpu,
+            "broker_cpu_s": broker_cpu, "eof_offsets": eof, "check": check}
+
+
+def verify_output(expected_path, actual_path, partitions):
+    """The consumed values are exactly the produced ones: byte for byte on one partition, as a set on many."""
+    with open(expected_path, "rb") as f:
+        expected = f.read()
+    with open(actual_path, "rb") as f:
+        actual = f.read()
+    if partitions == 1:
+        if actual != expected:
+            raise RuntimeError(f"consumed bytes differ from produced ({len(actual)} vs {len(expected)} bytes)")
+        return "identical, in order"
+    if sorted(actual.splitlines()) != expected.splitlines():
+        raise RuntimeError("consumed values are not the produced values")
+    return "same values"
+
+
+def run_e2e(broker, args, topic):
+    create_topic(broker.bootstrap, topic, 1)
+    script = os.path.join(HERE, "e2e.py")
+    common = [broker.bootstrap, topic, "--rate", str(args.e2e_rate), "--seconds",
+              str(args.e2e_warmup + args.e2e_seconds), "--warmup", str(args.e2e_warmup),
+              "--linger-ms", str(args.e2e_linger_ms)]
+    consumer = subprocess.Popen([sys.executable, script, "consume"] + common, stdout=subprocess.PIPE, text=True)
+    try:
+        if consumer.stdout.readline().strip() != "ready":
+            raise RuntimeError("e2e consumer did not start")
+        cpu0 = broker.cpu_seconds()
+        producer = subprocess.run([sys.executable, script, "produce"] + common, capture_output=True, text=True,
+                                  timeout=args.e2e_warmup + args.e2e_seconds + 120)
+        broker_cpu = broker.cpu_seconds() - cpu0
+        out, _ = consumer.communicate(timeout=120)
+    finally:
+        if consumer.poll() is None:
+            consumer.kill()
+            consumer.wait()
+    if producer.returncode != 0:
+        raise RuntimeError(f"e2e producer against {broker.name}: {producer.stdout} {producer.stderr[-2000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["producer"] = json.loads(producer.stdout.strip().splitlines()[-1])
+    result["broker_cpu_s"] = broker_cpu
+    if consumer.returncode != 0:
+        raise RuntimeError(f"e2e consumer against {broker.name}: {result}")
+    return result
+
+
+def one_broker(name, binaries, rundir, env, path, args, rep, results):
+    broker = (peers.gregor if name == "gregor" else peers.tansu)(binaries[name], rundir, f"r{rep}")
+    try:
+        broker.start()
+        for index, partitions in enumerate(args.partitions):
+            topic = f"bench-p{partitions}-r{rep}-{index}"
+            if "produce" in args.only:
+                r = run_produce(broker, env, path, args, topic, partitions)
+                results.append({"test": f"produce p{partitions}", "broker": name, "rep": rep, **r})
+                report(results[-1])
+                if "consume" in args.only:
+                    r = run_consume(broker, env, path, args, topic, partitions)
+                    results.append({"test": f"consume p{partitions}", "broker": name, "rep": rep, **r})
+                    report(results[-1])
+        if "e2e" in args.only:
+            r = run_e2e(broker, args, f"bench-e2e-r{rep}")
+            results.append({"test": "e2e p1", "broker": name, "rep": rep, **r})
+            report(results[-1])
+    finally:
+        broker.stop()
+
+
+def report(r):
+    if r["test"].startswith("e2e"):
+        peers.log(f"  {r['broker']:6} {r['test']:10} rep {r['rep']}: p50 {r['p50']:.2f} p99 {r['p99']:.2f} "
+                  f"p99.9 {r['p99.9']:.2f} max {r['max']:.2f} ms ({r['measured']} records, producer worst lag "
+                  f"{r['producer']['worst_send_lag_ms']:.1f} ms, acks p50/p99 {r['producer'].get('ack_p50', 0):.2f}/"
+                  f"{r['producer'].get('ack_p99', 0):.2f} ms, broker cpu {r['broker_cpu_s']:.1f} s)")
+    else:
+        extra = f", ListOffsets sum {r['list_offsets_sum']}" if "list_offsets_sum" in r else f", {r['check']}"
+        peers.log(f"  {r['broker']:6} {r['test']:10} rep {r['rep']}: {r['records_per_s']:>10,.0f} rec/s "
+                  f"{r['mb_per_s']:6.1f} MB/s in {r['seconds']:.2f} s (kcat cpu {r['client_cpu_s']:.2f} s, "
+                  f"broker cpu {r['broker_cpu_s']:.2f} s{extra})")
+
+
+def summarize(results, brokers):
+    """Medians per test and broker, and the Gregor/Tansu ratio of each repetition's pair."""
+    lines, summary = [], {}
+    tests = list(dict.fromkeys(r["test"] for r in results))
+    for test in tests:
+        metric = "p99" if test.startswith("e2e") else "records_per_s"
+        by = {b: {r["rep"]: r for r in results if r["test"] == test and r["broker"] == b} for b in brokers}
+        entry = {"metric": metric}
+        for b in brokers:
+            values = [r[metric] for r in by[b].values()]
+            entry[b] = statistics.median(values) if values else None
+            if test.startswith("e2e") and values:
+                for key in ("p50", "p90", "p99.9", "max"):
+                    entry[f"{b} {key}"] = statistics.median(r[key] for r in by[b].values())
+        if len(brokers) == 2:
+            pairs = sorted(set(by[brokers[0]]) & set(by[brokers[1]]))
+            entry["ratios"] = [by["gregor"][p][metric] / by["tansu"][p][metric] for p in pairs]
+            entry["median_ratio"] = statistics.median(entry["ratios"]) if pairs else None
+        summary[test] = entry
+        if metric == "p99":
+            cells = "  ".join(f"{b} p50/p99/p99.9/max {entry[b + ' p50']:.2f}/{entry[b]:.2f}/{entry[b + ' p99.9']:.2f}/"
+                              f"{entry[b + ' max']:.2f} ms" for b in brokers if entry[b] is not None)
+        else:
+            cells = "  ".join(f"{b} {entry[b]:,.0f} rec/s" for b in brokers if entry[b] is not None)
+        ratio = ""
+        if entry.get("ratios"):
+            ratio = "  gregor/tansu per pair " + ", ".join(f"{x:.2f}" for x in entry["ratios"]) + \
+                    f" (median {entry['median_ratio']:.2f})"
+        lines.append(f"{test:11} {cells}{ratio}")
+    return lines, summary
+
+
+TARGETS = [("produce p1", "median_ratio", ">=", 1.5, "produce, 1 partition: Gregor/Tansu rate"),
+           ("consume p1", "median_ratio", ">=", 1.3, "consume, 1 partition: Gregor/Tansu rate"),
+           ("e2e p1", "gregor", "<=", 5.0, "end-to-end p99 at the fixed rate, Gregor (ms)")]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--size", type=int, default=100, help="value size in bytes")
+    parser.add_argument("--partitions", type=lambda s: [int(x) for x in s.split(",")], default=[1, 6])
+    parser.add_argument("--linger-ms", type=int, default=5)
+    parser.add_argument("--reps", type=int, default=3, help="repetitions; the first broker alternates")
+    parser.add_argument("--brokers", default="gregor,tansu")
+    parser.add_argument("--only", default="produce,consume,e2e", help="any of produce,consume,e2e")
+    parser.add_argument("--e2e-rate", type=int, default=10_000)
+    parser.add_argument("--e2e-seconds", type=int, default=30, help="measured seconds, after the warm-up")
+    parser.add_argument("--e2e-warmup", type=int, default=5)
+    parser.add_argument("--e2e-linger-ms", type=int, default=0, help="the e2e producer's linger.ms")
+    parser.add_argument("--gregor-rev", help="build this commit (via git archive) instead of the working tree")
+    parser.add_argument("--gregor-bin", help="use this gregor binary instead of building the checkout")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds allowed to each kcat run")
+    args = parser.parse_args()
+    args.only = set(args.only.split(","))
+    brokers = args.brokers.split(",")
+    ensure_client_libraries()
+
+    binaries = {}
+    if "gregor" in brokers:
+        binaries["gregor"] = args.gregor_bin or peers.build_gregor(args.gregor_rev)
+    if "tansu" in brokers:
+        binaries["tansu"] = peers.fetch_tansu()
+    env = dict(os.environ, LD_LIBRARY_PATH=peers.wheel_librdkafka())
+    kcat_version = subprocess.run(["kcat", "-V"], env=env, capture_output=True, text=True).stdout
+    kcat_version = next((line.strip() for line in kcat_version.splitlines() if line.startswith("Version")), "?")
+    path = data_file(args.records, args.size) if args.only & {"produce", "consume"} else None
+
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    rundir = os.path.join(peers.CACHE, "runs", stamp)
+    os.makedirs(rundir)
+    conditions = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "host": platform.node(),
+                  "cpus": os.cpu_count(), "load_at_start": os.getloadavg(), "kernel": platform.release(),
+                  "gregor": args.gregor_bin or peers.checkout_description(args.gregor_rev), "tansu": peers.TANSU_VERSION, "kcat": kcat_version,
+                  "records": args.records, "size": args.size, "linger_ms": args.linger_ms, "reps": args.reps,
+                  "e2e_rate": args.e2e_rate, "e2e_linger_ms": args.e2e_linger_ms, "e2e_seconds": args.e2e_seconds, "e2e_warmup": args.e2e_warmup}
+    peers.log(f"conditions: {json.dumps(conditions)}")
+    results = []
+    for rep in range(args.reps):
+        order = brokers if rep % 2 == 0 else brokers[::-1]
+        for name in order:
+            one_broker(name, binaries, rundir, env, path, args, rep, results)
+    conditions["load_at_end"] = os.getloadavg()
+    lines, summary = summarize(results, brokers)
+    print(f"\nmedians of {args.reps} runs ({conditions['date']}, {conditions['cpus']} cpus, "
+          f"load {conditions['load_at_start'][0]:.1f} at start, {conditions['load_at_end'][0]:.1f} at end):")
+    for line in lines:
+        print("  " + line)
+    print("targets:")
+    for test, key, op, bound, label in TARGETS:
+        value = summary.get(test, {}).get(key)
+        if value is not None:
+            met = value >= bound if op == ">=" else value <= bound
+            print(f"  {label}: {value:.2f} (target {op} {bound}) {'met' if met else 'NOT met'}")
+    with open(os.path.join(rundir, "results.json"), "w") as f:
+        json.dump({"conditions": conditions, "runs": results, "summary": summary}, f, indent=1)
+    print(f"figures: {os.path.relpath(os.path.join(rundir, 'results.json'), peers.REPO)}")
+
+
+if __name__ == "__main__":
+    main()
