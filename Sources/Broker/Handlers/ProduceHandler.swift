@@ -23,7 +23,14 @@ struct ProduceHandler: APIHandler {
             }
             response.responses.append(topicResponse)
         }
-        return acks == 0 ? nil : response
+        guard acks == 0 else { return response }
+        // acks=0 has no answer to carry an error, so a failed write closes the connection instead, as
+        // Kafka does: the producer notices, refreshes its metadata and reconnects.
+        let failures = response.responses.flatMap { topic in
+            topic.partitionResponses.filter { $0.errorCode != 0 }.map { "\(topic.name)-\($0.index): \(ErrorCode(rawValue: $0.errorCode))" }
+        }
+        if !failures.isEmpty { throw AcksZeroProduceFailed(failures: failures) }
+        return nil
     }
 
     private func produce(
@@ -59,4 +66,10 @@ struct ProduceHandler: APIHandler {
         if version >= 5 { answer.logStartOffset = outcome.result.logStartOffset }
         return answer
     }
+}
+
+/// A Produce with acks=0 that failed somewhere; the router closes the connection on it.
+struct AcksZeroProduceFailed: Error, CustomStringConvertible {
+    var failures: [String]
+    var description: String { "acks=0 produce failed, closing the connection (\(failures.joined(separator: ", ")))" }
 }
