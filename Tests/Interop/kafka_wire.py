@@ -237,3 +237,43 @@ def decode_init_producer_id_v0(body):
     error = r.int16()
     producer_id, epoch = struct.unpack(">qh", r.take(10))
     return error, producer_id, epoch
+
+
+def fetch_v4(partitions, max_wait_ms, min_bytes=1, max_bytes=50 * 1024 * 1024):
+    """A Fetch v4 body; `partitions` is [(topic, partition, offset, partition_max_bytes)], one topic."""
+    topic = partitions[0][0]
+    body = struct.pack(">iiiib", -1, max_wait_ms, min_bytes, max_bytes, 0)
+    body += int32(1) + nullable_string(topic) + int32(len(partitions))
+    for _, partition, offset, partition_max in partitions:
+        body += struct.pack(">iqi", partition, offset, partition_max)
+    return body
+
+
+def decode_fetch_v4(body):
+    """{partition: (error_code, high_watermark, records bytes)} from a Fetch v4 response body (one topic)."""
+    r = Reader(body)
+    r.int32()  # throttle time
+    out = {}
+    for _ in range(r.int32()):
+        r.take(r.int16())  # topic
+        for _ in range(r.int32()):
+            partition, error = r.int32(), r.int16()
+            high_watermark, _last_stable = struct.unpack(">qq", r.take(16))
+            aborted = r.int32()
+            for _ in range(max(0, aborted)):
+                r.take(16)
+            size = r.int32()
+            out[partition] = (error, high_watermark, r.take(size) if size > 0 else b"")
+    return out
+
+
+def batches_in(records: bytes):
+    """(base_offset, size, complete) for each batch in a Fetch response's records (the last may be cut)."""
+    out = []
+    position = 0
+    while position + 12 <= len(records):
+        base_offset, length = struct.unpack(">qi", records[position:position + 12])
+        size = 12 + length
+        out.append((base_offset, size, position + size <= len(records)))
+        position += size
+    return out

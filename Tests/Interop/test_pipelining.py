@@ -11,10 +11,7 @@ FETCH = 1
 
 
 def fetch_v4(topic, partition, offset, max_wait_ms, min_bytes=1):
-    body = struct.pack(">iiiib", -1, max_wait_ms, min_bytes, 1024 * 1024, 0)
-    body += struct.pack(">i", 1) + wire.nullable_string(topic)
-    body += struct.pack(">i", 1) + struct.pack(">iqi", partition, offset, 1024 * 1024)
-    return body
+    return wire.fetch_v4([(topic, partition, offset, 1024 * 1024)], max_wait_ms, min_bytes)
 
 
 def metadata_v1_all_topics():
