@@ -277,3 +277,36 @@ def batches_in(records: bytes):
         out.append((base_offset, size, position + size <= len(records)))
         position += size
     return out
+
+
+def metadata_v4(names, allow_auto_topic_creation):
+    body = int32(len(names)) + b"".join(nullable_string(n) for n in names)
+    return body + bytes([1 if allow_auto_topic_creation else 0])
+
+
+def decode_metadata_v4_topics(body):
+    """[(topic, error_code, partition count)] from a Metadata v4 response body."""
+    r = Reader(body)
+    r.int32()  # throttle time
+    for _ in range(r.int32()):  # brokers: node id, host, port, rack
+        r.int32()
+        r.take(r.int16())
+        r.int32()
+        rack = r.int16()
+        r.take(max(rack, 0))
+    cluster = r.int16()
+    r.take(max(cluster, 0))
+    r.int32()  # controller id
+    topics = []
+    for _ in range(r.int32()):
+        error = r.int16()
+        name = r.take(r.int16()).decode()
+        r.take(1)  # is_internal
+        count = r.int32()
+        for _ in range(count):
+            r.int16(), r.int32(), r.int32()  # error, index, leader
+            for _ in range(2):  # replicas, isr
+                for _ in range(r.int32()):
+                    r.int32()
+        topics.append((name, error, count))
+    return topics

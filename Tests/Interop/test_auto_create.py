@@ -55,3 +55,21 @@ def test_invalid_topic_names(shared_broker):
     assert meta.topics["bad/name"].error is not None
     assert meta.topics["bad/name"].error.code() == KafkaError.TOPIC_EXCEPTION
     assert not set(bad) & set(a.list_topics(timeout=10).topics)
+
+
+def test_metadata_v4_allow_auto_topic_creation_flag(shared_broker, topic_name):
+    """Metadata v4+ carries allow_auto_topic_creation: false never creates (consumers send false)."""
+    import kafka_wire as wire
+    name = topic_name()
+
+    def ask(allow):
+        with wire.connect(shared_broker.host, shared_broker.port) as sock:
+            sock.sendall(wire.request(wire.METADATA, 4, 3, wire.metadata_v4([name], allow)))
+            correlation, body = wire.read_response(sock)
+        assert correlation == 3
+        return wire.decode_metadata_v4_topics(body)
+
+    assert ask(False) == [(name, KafkaError.UNKNOWN_TOPIC_OR_PART, 0)]
+    created = ask(True)
+    assert created in ([(name, KafkaError.LEADER_NOT_AVAILABLE, 0)], [(name, 0, 1)]), created
+    assert ask(False) == [(name, 0, 1)]
