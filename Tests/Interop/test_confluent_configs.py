@@ -113,3 +113,34 @@ def test_describe_broker_identity(shared_broker):
     assert got["node.id"] == ("1", ConfigSource.STATIC_BROKER_CONFIG)
     assert got["listeners"] == (f"PLAINTEXT://{shared_broker.bootstrap}", ConfigSource.STATIC_BROKER_CONFIG)
     assert got["log.dirs"] == (shared_broker.data_dir, ConfigSource.STATIC_BROKER_CONFIG)
+
+
+def test_dynamic_broker_config_is_inherited_by_topics(broker_factory):
+    """log.retention.ms set on the broker (IncrementalAlterConfigs, BROKER "1") becomes the effective
+    retention.ms of topics without their own, reported with its source and synonyms in their own units."""
+    b = broker_factory()
+    topic = ck.create_topic(b, "inherits", 1)
+    a = ck.admin(b)
+    resource = ConfigResource(ResourceType.BROKER, "1", incremental_configs=[
+        ConfigEntry("log.retention.ms", "123456", incremental_operation=AlterConfigOpType.SET)])
+    assert a.incremental_alter_configs([resource])[resource].result(timeout=15) is None
+    assert values(describe(b, ResourceType.BROKER, "1"))["log.retention.ms"] == \
+        ("123456", ConfigSource.DYNAMIC_BROKER_CONFIG)
+    entry = describe(b, ResourceType.TOPIC, topic)["retention.ms"]
+    assert (entry.value, ConfigSource(entry.source)) == ("123456", ConfigSource.DYNAMIC_BROKER_CONFIG)
+    synonyms = {name: (s.value, ConfigSource(s.source)) for name, s in entry.synonyms.items()}
+    assert synonyms["log.retention.ms"] == ("123456", ConfigSource.DYNAMIC_BROKER_CONFIG)
+
+    resource = ConfigResource(ResourceType.BROKER, "1", incremental_configs=[
+        ConfigEntry("log.retention.ms", None, incremental_operation=AlterConfigOpType.DELETE)])
+    assert a.incremental_alter_configs([resource])[resource].result(timeout=15) is None
+    assert values(describe(b, ResourceType.TOPIC, topic))["retention.ms"] == ("604800000", ConfigSource.DEFAULT_CONFIG)
+    # Kafka lists each synonym with its own value: log.retention.hours is 168 (hours), not milliseconds.
+    assert synonyms.get("log.retention.hours") == ("168", ConfigSource.DEFAULT_CONFIG), synonyms
+
+
+def test_read_only_broker_config_cannot_change(shared_broker):
+    a = ck.admin(shared_broker)
+    resource = ConfigResource(ResourceType.BROKER, "1", incremental_configs=[
+        ConfigEntry("node.id", "7", incremental_operation=AlterConfigOpType.SET)])
+    assert ck.kafka_error(a.incremental_alter_configs([resource])[resource]).code() == KafkaError.INVALID_CONFIG
