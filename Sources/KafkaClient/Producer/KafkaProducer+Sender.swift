@@ -61,7 +61,8 @@ extension KafkaProducer {
             } catch {
                 logger.debug("producer cannot reach broker \(node): \(error)")
                 try? await Task.sleep(for: cluster.configuration.retryBackoff)
-                cluster.requestMetadataRefresh(topics: [])
+                // The broker may have moved or left: ask again where the leaders are.
+                cluster.requestMetadataRefresh(topics: state.withLock { Set($0.active.map(\.topic)) })
             }
             state.withLock { _ = $0.connecting.remove(node) }
             wake()

@@ -82,23 +82,4 @@ extension ProducerState {
         }
         return plan
     }
-
-    /// Fails every batch that is not in flight (on close with an error, or after a fatal producer error).
-    mutating func abandonQueued(_ error: KafkaClientError) -> CompletionPlan {
-        var plan = CompletionPlan()
-        for tp in active {
-            guard var queue = queues[tp] else { continue }
-            var batches = Array(queue.ready)
-            if let open = queue.open { batches.append(open) }
-            queue.open = nil
-            queue.ready.removeAll()
-            queues[tp] = queue
-            for batch in batches {
-                plan.resumed += finish(batch)
-                plan.completions.append((batch, .failure(error)))
-            }
-        }
-        active = []
-        return plan
-    }
 }
