@@ -63,7 +63,7 @@ def produce(args):
         pause = (start + sent * interval - clock_ns()) / 1e9
         if pause > 0:
             time.sleep(pause)
-    remaining = producer.flush(30)
+    remaining = producer.flush(args.drain)
     acks.sort()
     result = {"sent": sent, "undelivered": remaining, "errors": len(errors), "first_error": errors[:1],
               "worst_send_lag_ms": worst_lag / 1e6}
@@ -136,7 +136,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=5, help="seconds at the start left out of the figures")
     parser.add_argument("--size", type=int, default=100, help="value size in bytes (at least 32)")
     parser.add_argument("--linger-ms", type=int, default=0, help="producer linger.ms (0: send at once)")
-    parser.add_argument("--drain", type=int, default=30, help="seconds the consumer waits after the producer's end")
+    parser.add_argument("--drain", type=int, default=90,
+                        help="seconds the producer waits for its last acknowledgements, and the consumer for the last records")
     args = parser.parse_args()
     return produce(args) if args.role == "produce" else consume(args)
 
