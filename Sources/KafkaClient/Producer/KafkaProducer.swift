@@ -62,13 +62,9 @@ public final class KafkaProducer: Sendable {
 
     /// Sends a record and waits for its acknowledgement.
     nonisolated(nonsending) public func send(_ record: ProducerRecord) async throws -> RecordMetadata {
-        let promise = loop.makePromise(of: RecordMetadata.self)
-        do {
-            try await enqueue(record) { result in promise.completeWith(result.mapError { $0 as any Error }) }
-        } catch {
-            promise.fail(error)
-        }
-        return try await promise.futureResult.get()
+        let delivery = DeliveryWaiter()
+        try await enqueue(record) { result in delivery.complete(result) }
+        return try await delivery.value()
     }
 
     /// Buffers a record and returns at once (waiting only for metadata or `buffer.memory`); `onDelivery`
@@ -139,5 +135,44 @@ public final class KafkaProducer: Sendable {
     func metadataUpdated(_ metadata: ClusterMetadata) {
         state.withLock { $0.metadata = metadata }
         wake()
+    }
+}
+
+/// Hands one record's outcome from the delivery callback to the task awaiting `send`, whichever
+/// comes first.
+final class DeliveryWaiter: Sendable {
+    private enum State {
+        case waiting
+        case done(Result<RecordMetadata, KafkaClientError>)
+        case awaiting(CheckedContinuation<RecordMetadata, any Error>)
+    }
+
+    private let state = Mutex(State.waiting)
+
+    func complete(_ result: Result<RecordMetadata, KafkaClientError>) {
+        let continuation = state.withLock { state -> CheckedContinuation<RecordMetadata, any Error>? in
+            switch state {
+            case .awaiting(let continuation):
+                state = .done(result)
+                return continuation
+            case .waiting:
+                state = .done(result)
+                return nil
+            case .done:
+                return nil
+            }
+        }
+        continuation?.resume(with: result.mapError { $0 as any Error })
+    }
+
+    nonisolated(nonsending) func value() async throws -> RecordMetadata {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = state.withLock { state -> Result<RecordMetadata, KafkaClientError>? in
+                if case .done(let result) = state { return result }
+                state = .awaiting(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(with: ready.mapError { $0 as any Error }) }
+        }
     }
 }
