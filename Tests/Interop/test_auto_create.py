@@ -1,7 +1,7 @@
 """Topic auto-creation on Metadata (auto.create.topics.enable, default true as in Kafka) with the broker's
 num.partitions, and what happens when it is off or the name is invalid."""
 
-from confluent_kafka import KafkaError, TopicPartition
+from confluent_kafka import KafkaError
 
 import ck
 

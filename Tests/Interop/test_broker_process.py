@@ -14,7 +14,7 @@ from kafka.admin import ConfigResource, ConfigResourceType
 import ck
 import kafka_wire as wire
 import kp
-from gregor_process import GregorBroker, free_port
+from gregor_process import free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
