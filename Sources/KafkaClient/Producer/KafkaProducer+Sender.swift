@@ -82,7 +82,7 @@ extension KafkaProducer {
         for batch in request.batches {
             let records: RecordBatch
             do {
-                records = try batch.stamped(producer: batch.producer, baseSequence: batch.baseSequence)
+                records = try batch.stamped()
             } catch {
                 unbuildable.append((batch, error))
                 continue

@@ -60,8 +60,9 @@ final class ProducerBatch: @unchecked Sendable {
         self.builder = RecordBatchBuilder(compression: compression, initialCapacity: capacity)
     }
 
-    /// The batch's bytes with `producer` and `sequence` in the header; builds it on first use.
-    func stamped(producer: ProducerIdentity, baseSequence: Int32) throws(KafkaClientError) -> RecordBatch {
+    /// The batch's bytes with the `producer` and `baseSequence` the drain assigned (under the lock)
+    /// in the header; builds it on first use. Called by the sender while the batch is in flight.
+    func stamped() throws(KafkaClientError) -> RecordBatch {
         let batch: RecordBatch
         if let built, built.producer == producer, built.baseSequence == baseSequence {
             return built
@@ -74,8 +75,6 @@ final class ProducerBatch: @unchecked Sendable {
                 throw KafkaClientError(.invalidArgument, "cannot build a batch for \(topicPartition): \(error)")
             }
         }
-        self.producer = producer
-        self.baseSequence = baseSequence
         guard producer.isIdempotent else {
             built = batch
             return batch
