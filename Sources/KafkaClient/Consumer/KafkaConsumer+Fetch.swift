@@ -24,9 +24,15 @@ extension KafkaConsumer {
         for (tp, answer) in found {
             // A seek while we waited wins.
             guard let state = partitions[tp], state.position == nil, state.reset == nil || state.reset == wanted[tp] else { continue }
-            let listed = try answer.get()
-            partitions[tp]?.position = max(listed.offset, 0)
-            partitions[tp]?.reset = nil
+            switch answer {
+            case .success(let listed):
+                partitions[tp]?.position = max(listed.offset, 0)
+                partitions[tp]?.reset = nil
+            case .failure(let error) where error.isRetriable:
+                logger.debug("cannot reset \(tp) yet: \(error)")  // the next poll tries again
+            case .failure(let error):
+                throw error
+            }
         }
     }
 

@@ -44,6 +44,7 @@ extension KafkaProducer {
             return (plan, expired)
         }
         run(expired)
+        if let stale = staleTopics(now: now) { cluster.requestMetadataRefresh(topics: stale) }
         if !plan.refresh.isEmpty {
             cluster.requestMetadataRefresh(topics: plan.refresh)
             scheduleDrain(at: now + cluster.configuration.retryBackoff.timeAmount)
@@ -52,6 +53,16 @@ extension KafkaProducer {
         for node in plan.connect { connect(node) }
         if plan.startProducerIdRequest { startProducerIdRequest() }
         for request in plan.requests { send(request) }
+    }
+
+    /// The producer's topics when its metadata is older than `metadata.max.age.ms` (so new partitions
+    /// and moved leaders are seen without waiting for an error), else nil.
+    private func staleTopics(now: NIODeadline) -> Set<String>? {
+        let maxAge = cluster.configuration.metadataMaxAge.timeAmount
+        return state.withLock { state in
+            guard now - state.metadata.fetchedAt > maxAge, !state.active.isEmpty else { return nil }
+            return Set(state.active.map(\.topic))
+        }
     }
 
     private func connect(_ node: Int32) {
