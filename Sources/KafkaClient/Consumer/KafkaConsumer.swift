@@ -95,7 +95,9 @@ public actor KafkaConsumer {
     public func position(_ tp: TopicPartition) async throws -> Int64 {
         guard partitions[tp] != nil else { throw notAssigned(tp) }
         if partitions[tp]?.position == nil { try await resolvePositions() }
-        guard let position = consumedPosition(tp) else { throw notAssigned(tp) }
+        guard let position = consumedPosition(tp) else {
+            throw KafkaClientError(.leaderNotAvailable, "no offset for \(tp) yet (its leader did not answer ListOffsets): try again")
+        }
         return position
     }
 
