@@ -176,4 +176,4 @@ def test_many_abandoned_connections(shared_broker):
     # And the broker is still answering its old connection count-independent requests quickly.
     started = time.monotonic()
     wire.api_versions_roundtrip(shared_broker.host, shared_broker.port)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5

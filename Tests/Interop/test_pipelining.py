@@ -58,5 +58,5 @@ def test_long_poll_wakes_when_data_arrives(shared_broker, topic_name):
         correlation, body = wire.read_response(sock)
         waited = time.monotonic() - produced_at
     assert correlation == 9
-    assert waited < 3, f"the fetch answered {waited:.2f}s after the produce (max.wait.ms was 10s)"
+    assert waited < 5, f"the fetch answered {waited:.2f}s after the produce (max.wait.ms was 10s)"
     assert b"wake up" in body
