@@ -1,21 +1,26 @@
 import KafkaClient
 import KafkaRecords
 
-/// Where a scenario runs: the in-process fake cluster, or a live broker (Gregor or Apache Kafka) named
-/// by the `GREGOR_TEST_BOOTSTRAP` environment variable (`host:port`, loopback only). The same scenario
-/// code runs against both.
+/// Where a scenario runs: the in-process fake cluster; a `gregor broker` process launched from the
+/// binary built beside the tests; or a live broker (Gregor or Apache Kafka) named by the
+/// `GREGOR_TEST_BOOTSTRAP` environment variable (`host:port`, loopback only). The same scenario code
+/// runs against each. `GREGOR_TEST_NO_LAUNCH=1` skips the launched broker.
 enum TestTarget: Sendable, CustomStringConvertible {
     case fake
+    case launched
     case live(String)
 
     static var all: [TestTarget] {
-        guard let bootstrap = environment("GREGOR_TEST_BOOTSTRAP"), !bootstrap.isEmpty else { return [.fake] }
-        return [.fake, .live(bootstrap)]
+        var targets: [TestTarget] = [.fake]
+        if environment("GREGOR_TEST_NO_LAUNCH") != "1", LaunchedBroker.binary != nil { targets.append(.launched) }
+        if let bootstrap = environment("GREGOR_TEST_BOOTSTRAP"), !bootstrap.isEmpty { targets.append(.live(bootstrap)) }
+        return targets
     }
 
     var description: String {
         switch self {
         case .fake: "fake"
+        case .launched: "gregor broker"
         case .live(let bootstrap): "live \(bootstrap)"
         }
     }
@@ -26,6 +31,15 @@ enum TestTarget: Sendable, CustomStringConvertible {
         case .fake:
             try await withFakeCluster { fake in
                 try await body(ScenarioCluster(bootstrap: fake.bootstrap, fake: fake))
+            }
+        case .launched:
+            let broker = try await LaunchedBroker.launch()
+            do {
+                try await body(ScenarioCluster(bootstrap: [broker.bootstrap], fake: nil))
+                broker.stop()
+            } catch {
+                broker.stop()
+                throw error
             }
         case .live(let bootstrap):
             try await body(ScenarioCluster(bootstrap: [bootstrap], fake: nil))
