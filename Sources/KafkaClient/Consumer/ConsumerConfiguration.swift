@@ -8,7 +8,16 @@ public struct ConsumerConfiguration: Sendable {
         case none
     }
 
+    /// `isolation.level`: whether records of open and aborted transactions are returned.
+    public enum IsolationLevel: Int8, Sendable {
+        /// Everything up to the high watermark, aborted transactions included (Kafka's default).
+        case readUncommitted = 0
+        /// Only up to the last stable offset, without records of aborted transactions.
+        case readCommitted = 1
+    }
+
     public var autoOffsetReset: OffsetReset = .latest
+    public var isolationLevel: IsolationLevel = .readUncommitted
     /// `fetch.max.wait.ms`: how long the broker may hold a fetch waiting for `fetch.min.bytes`.
     public var fetchMaxWait: Duration = .milliseconds(500)
     /// `fetch.min.bytes`.

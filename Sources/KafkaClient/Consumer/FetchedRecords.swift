@@ -6,7 +6,10 @@ import NIOCore
 /// As Kafka's fetcher does: batches that end before the position are skipped, and so are records below
 /// the position inside the first batch (a fetch returns whole batches, so it may start before the
 /// offset asked for); control batches (transaction markers) are skipped but move the position past
-/// them; a trailing partial batch (the broker cut at a size limit) is left for the next fetch.
+/// them; a trailing partial batch (the broker cut at a size limit) is left for the next fetch. With
+/// read_committed, `abortedTransactions` (from the Fetch response) names the producers whose
+/// transactions were aborted from a given offset on; their transactional batches are dropped until
+/// the producer's ABORT marker, as Kafka's fetcher does.
 enum FetchedRecords {
     struct Result {
         var records: [ConsumerRecord]
@@ -16,11 +19,13 @@ enum FetchedRecords {
 
     static func decode(
         _ bytes: ByteBuffer, topicPartition tp: TopicPartition, from position: Int64, checkCRCs: Bool,
+        abortedTransactions: [(producerId: Int64, firstOffset: Int64)]? = nil,
         maxDecompressedSize: Int = RecordBatch.defaultMaxDecompressedSize
     ) throws(KafkaClientError) -> Result {
         var batches = RecordBatchSequence(bytes)
         var records: [ConsumerRecord] = []
         var next = position
+        var aborts = AbortedTransactions(abortedTransactions)
         while let batch = batches.next() {
             if batch.nextOffset <= next { continue }
             if checkCRCs {
@@ -31,6 +36,10 @@ enum FetchedRecords {
                 }
             }
             let attributes = batch.attributes
+            if aborts.skips(batch) {
+                next = batch.nextOffset
+                continue
+            }
             if attributes.isControl {
                 next = batch.nextOffset
                 continue
@@ -54,5 +63,40 @@ enum FetchedRecords {
             throw KafkaClientError(.malformedResponse, "corrupt records for \(tp) after offset \(next): \(corruption)")
         }
         return Result(records: records, nextOffset: next)
+    }
+}
+
+/// read_committed bookkeeping: which producers' transactions are aborted at the current batch.
+struct AbortedTransactions {
+    private var pending: [(producerId: Int64, firstOffset: Int64)]
+    private var index = 0
+    private var aborted: Set<Int64> = []
+    let isActive: Bool
+
+    init(_ list: [(producerId: Int64, firstOffset: Int64)]?) {
+        isActive = list != nil
+        pending = (list ?? []).sorted { $0.firstOffset < $1.firstOffset }
+    }
+
+    /// Whether `batch` belongs to an aborted transaction (and so is dropped). An ABORT marker ends
+    /// its producer's aborted transaction; the marker itself is a control batch, skipped later.
+    mutating func skips(_ batch: RecordBatch) -> Bool {
+        guard isActive, batch.hasProducerId else { return false }
+        while index < pending.count, pending[index].firstOffset <= batch.lastOffset {
+            aborted.insert(pending[index].producerId)
+            index += 1
+        }
+        if batch.attributes.isControl {
+            if Self.isAbortMarker(batch) { aborted.remove(batch.producerId) }
+            return false
+        }
+        return batch.attributes.isTransactional && aborted.contains(batch.producerId)
+    }
+
+    private static func isAbortMarker(_ batch: RecordBatch) -> Bool {
+        guard var records = try? batch.records(), let first = try? records.next(),
+            let key = try? first.controlKey()
+        else { return false }
+        return key.type == .abort
     }
 }

@@ -20,7 +20,7 @@ extension KafkaConsumer {
             }
         }
         guard !wanted.isEmpty else { return }
-        let found = try await cluster.listOffsets(wanted)
+        let found = try await cluster.listOffsets(wanted, readCommitted: configuration.isolationLevel == .readCommitted)
         for (tp, answer) in found {
             // A seek while we waited wins.
             guard let state = partitions[tp], state.position == nil, state.reset == nil || state.reset == wanted[tp] else { continue }
@@ -105,9 +105,11 @@ extension KafkaConsumer {
                     partitions[tp]?.highWatermark = data.highWatermark
                     if data.logStartOffset >= 0 { partitions[tp]?.logStartOffset = data.logStartOffset }
                     if data.lastStableOffset >= 0 { partitions[tp]?.lastStableOffset = data.lastStableOffset }
+                    let aborted = configuration.isolationLevel == .readCommitted
+                        ? (data.abortedTransactions ?? []).map { (producerId: $0.producerId, firstOffset: $0.firstOffset) } : nil
                     let decoded = try FetchedRecords.decode(
                         data.records?.buffer ?? ByteBuffer(), topicPartition: tp, from: fetchedFrom,
-                        checkCRCs: configuration.checkCRCs)
+                        checkCRCs: configuration.checkCRCs, abortedTransactions: aborted)
                     buffer.append(contentsOf: decoded.records)
                     partitions[tp]?.position = decoded.nextOffset
                     progressed = true
@@ -164,7 +166,7 @@ struct FetchPlan: Sendable {
         request.maxWaitMs = maxWait.milliseconds32
         request.minBytes = configuration.fetchMinBytes
         request.maxBytes = configuration.fetchMaxBytes
-        request.isolationLevel = 0
+        request.isolationLevel = configuration.isolationLevel.rawValue
         request.sessionId = 0
         request.sessionEpoch = -1
         var byTopic: [String: [FetchRequest.FetchPartition]] = [:]

@@ -115,9 +115,11 @@ public actor KafkaConsumer {
     /// The log start offset from the latest fetch of `tp`, if any.
     public func logStartOffset(_ tp: TopicPartition) -> Int64? { partitions[tp]?.logStartOffset }
 
-    /// Records between the position and the high watermark (Kafka's `currentLag`), once both are known.
+    /// Records between the position and the high watermark (the last stable offset under
+    /// read_committed), Kafka's `currentLag`, once both are known.
     public func lag(_ tp: TopicPartition) -> Int64? {
-        guard let hw = partitions[tp]?.highWatermark, let position = consumedPosition(tp) else { return nil }
+        let end = configuration.isolationLevel == .readCommitted ? partitions[tp]?.lastStableOffset : partitions[tp]?.highWatermark
+        guard let hw = end, let position = consumedPosition(tp) else { return nil }
         return max(hw - position, 0)
     }
 
