@@ -27,8 +27,9 @@ struct BrokerStack: Sendable {
         let replicas = ReplicaManager(nodeId: config.nodeId, logManager: logManager, logger: logger, clock: WallClock.milliseconds)
         let metadata = try MetadataService(
             directory: directory, clusterId: meta.clusterId, config: config, fileSystem: fileSystem,
+            hadCleanShutdown: report.hadCleanShutdown,
             publish: { image in
-                replicas.apply(image, configs: ConfigResolver(nodeId: config.nodeId, staticBrokerConfigs: config.properties, image: image))
+                replicas.apply(image, configs: ConfigResolver(nodeId: config.nodeId, staticBrokerConfigs: config.staticConfigs, image: image))
             },
             clock: WallClock.milliseconds, logger: logger)
         try await metadata.start(nodeId: config.nodeId, host: config.advertisedHost, port: Int32(config.advertisedPort))
@@ -40,8 +41,9 @@ struct BrokerStack: Sendable {
             router: router(context, logger: logger))
     }
 
-    /// Writes checkpoints and the clean-shutdown marker.
-    func close() throws {
+    /// Closes the metadata log, then writes checkpoints and the clean-shutdown marker.
+    func close() async throws {
+        try await metadata.close()
         try logManager.close(now: WallClock.milliseconds())
     }
 

@@ -32,10 +32,10 @@ public final class GregorBroker: Sendable {
             try await group.run()
         } catch {
             logger.error("broker stopped with an error", metadata: ["error": "\(error)"])
-            try? stack.close()
+            try? await stack.close()
             throw error
         }
-        try stack.close()
+        try await stack.close()
         logger.info("broker stopped cleanly")
     }
 }

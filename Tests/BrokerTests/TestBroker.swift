@@ -30,7 +30,7 @@ final class TestBroker: Sendable {
 
     /// Closes cleanly and opens again on the same files.
     func restart() async throws -> TestBroker {
-        try stack.close()
+        try await stack.close()
         return try await Self.start(properties: stack.config.properties, fileSystem: fileSystem)
     }
 

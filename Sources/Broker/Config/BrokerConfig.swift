@@ -29,6 +29,17 @@ public struct BrokerConfig: Sendable {
         self.properties = properties
     }
 
+    /// The static configs as DescribeConfigs reports them: the properties, plus what the command line
+    /// set through its own flags (node id, listeners, data directory).
+    public var staticConfigs: [String: String] {
+        var configs = properties
+        configs["node.id"] = String(nodeId)
+        configs["listeners"] = "PLAINTEXT://\(listenHost):\(listenPort)"
+        configs["advertised.listeners"] = "PLAINTEXT://\(advertisedHost):\(advertisedPort)"
+        configs["log.dirs"] = dataDirectory
+        return configs
+    }
+
     /// `socket.request.max.bytes`: the largest request frame accepted (100 MiB by default).
     public var maximumRequestSize: Int { Int(properties["socket.request.max.bytes"] ?? "") ?? 104_857_600 }
 

@@ -25,7 +25,7 @@ actor MetadataService {
 
     /// Opens the metadata log, persists a new quorum epoch, and replays every committed record.
     init(
-        directory: FilePath, clusterId: String, config: BrokerConfig, fileSystem: any LogFileSystem,
+        directory: FilePath, clusterId: String, config: BrokerConfig, fileSystem: any LogFileSystem, hadCleanShutdown: Bool,
         publish: @escaping @Sendable (MetadataImage) -> Void, clock: @escaping @Sendable () -> Int64, logger: Logger
     ) throws {
         let logDirectory = directory.appending(PartitionMetadataLog.topicPartition.description)
@@ -33,7 +33,7 @@ actor MetadataService {
         logConfig.retentionMs = -1
         let (partitionLog, report) = try PartitionLog.open(
             directory: logDirectory, topicPartition: PartitionMetadataLog.topicPartition, config: logConfig,
-            fileSystem: fileSystem, now: clock())
+            fileSystem: fileSystem, options: .init(hadCleanShutdown: hadCleanShutdown), now: clock())
         if report.repairedAnything { logger.warning("metadata log recovered", metadata: ["report": "\(report)"]) }
         log = PartitionMetadataLog(log: partitionLog)
         quorumStatePath = logDirectory.appending("quorum-state")
@@ -41,7 +41,7 @@ actor MetadataService {
         quorum = SingleVoterQuorum(nodeId: config.nodeId, stored: stored, logEndOffset: partitionLog.logEndOffset)
         try fileSystem.writeFileAtomically(ByteBuffer(string: quorum.state.json), to: quorumStatePath)
         controller = ControllerStateMachine(
-            clusterId: clusterId, nodeId: config.nodeId, staticBrokerConfigs: config.properties,
+            clusterId: clusterId, nodeId: config.nodeId, staticBrokerConfigs: config.staticConfigs,
             placementSeed: UInt64.random(in: 0...UInt64.max))
         for (offset, value) in try log.read(from: 0, upTo: log.logEndOffset) {
             controller.replay(try MetadataRecordSerde.decode(value), offset: offset)
@@ -63,6 +63,11 @@ actor MetadataService {
         logger.info(
             "metadata quorum ready",
             metadata: ["epoch": "\(quorum.epoch)", "offset": "\(controller.image.offset)", "topics": "\(controller.image.topicsByName.count)"])
+    }
+
+    /// Flushes and closes the metadata log (before the data directory's clean-shutdown marker is written).
+    func close() throws {
+        try log.log.close(now: clock())
     }
 
     var image: MetadataImage { controller.image }

@@ -75,12 +75,14 @@ public struct ConfigResolver: Sendable {
         }
         for brokerKey in definition.brokerSynonyms {
             for found in brokerConfig(brokerKey) where found.source != .defaultConfig || brokerKey == definition.brokerSynonyms.last {
-                synonyms.append(.init(name: brokerKey, value: Self.convert(found.value, from: brokerKey), source: found.source))
+                synonyms.append(found)
             }
         }
+        // Synonyms keep their own raw values (168 for log.retention.hours), as Kafka's ConfigHelper
+        // reports them; only the effective value is converted to the topic config's unit.
         let effective = synonyms.first
         return ResolvedConfig(
-            name: definition.name, value: effective?.value ?? definition.defaultValue,
+            name: definition.name, value: effective.map { Self.convert($0.value, from: $0.name) } ?? definition.defaultValue,
             source: effective?.source ?? .defaultConfig, synonyms: synonyms, isReadOnly: false, type: definition.type,
             documentation: definition.documentation)
     }

@@ -31,8 +31,14 @@ extension LogSegment {
             offsetIndexFile: IndexFile(path: offsetPath, entrySize: OffsetIndex.entrySize, file: nil, persistedCount: 0),
             timeIndexFile: IndexFile(path: timePath, entrySize: TimeIndex.entrySize, file: nil, persistedCount: 0),
             now: now)
+        let sizeOnDisk = segment.size
         if let result = try segment.loadIndexes(config: config) { return (segment, result) }
-        let result = try segment.rebuild(validating: false, expectedFirstOffset: baseOffset) { _ in }
+        var result = try segment.rebuild(validating: false, expectedFirstOffset: baseOffset) { _ in }
+        // loadIndexes may have cut a torn tail before it gave up on the indexes: report that cut too.
+        if result.truncatedBytes == 0, result.validBytes < sizeOnDisk {
+            result.truncatedBytes = sizeOnDisk - result.validBytes
+            result.reason = result.reason ?? "torn batch at position \(result.validBytes)"
+        }
         return (segment, result)
     }
 
