@@ -27,6 +27,7 @@ import os
 import platform
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -55,15 +56,14 @@ def ensure_client_libraries():
 
 
 def data_file(records, size):
-    """N lines of `size` bytes: a 10-digit sequence number, then filler. Cached in /dev/shm when possible."""
+    """N lines of `size` bytes: a 10-digit sequence number, then filler; in /dev/shm (memory) when there is
+    one, so that reading it costs kcat nothing. The caller removes it."""
     directory = "/dev/shm" if os.path.isdir("/dev/shm") else peers.CACHE
-    path = os.path.join(directory, f"gregor-peer-{records}x{size}.txt")
-    if not os.path.exists(path) or os.path.getsize(path) != records * (size + 1):
-        filler = "v" * (size - 10) + "\n"
-        with open(path + ".part", "w") as f:
-            for start in range(0, records, 10_000):
-                f.write("".join(f"{i:010d}{filler}" for i in range(start, min(records, start + 10_000))))
-        os.replace(path + ".part", path)
+    path = os.path.join(directory, f"gregor-peer-{os.getpid()}-{records}x{size}.txt")
+    filler = "v" * (size - 10) + "\n"
+    with open(path, "w") as f:
+        for start in range(0, records, 10_000):
+            f.write("".join(f"{i:010d}{filler}" for i in range(start, min(records, start + 10_000))))
     return path
 
 
@@ -318,6 +318,8 @@ def main():
     args.only = set(args.only.split(","))
     brokers = args.brokers.split(",")
     ensure_client_libraries()
+    if args.gregor_rev:
+        args.gregor_rev = peers.resolve(args.gregor_rev)
 
     binaries = {}
     if "gregor" in brokers:
@@ -327,16 +329,26 @@ def main():
     env = dict(os.environ, LD_LIBRARY_PATH=peers.wheel_librdkafka())
     kcat_version = subprocess.run(["kcat", "-V"], env=env, capture_output=True, text=True).stdout
     kcat_version = next((line.strip() for line in kcat_version.splitlines() if line.startswith("Version")), "?")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the brokers are stopped on the way out
     path = data_file(args.records, args.size) if args.only & {"produce", "consume"} else None
+    try:
+        measure(args, brokers, binaries, env, path, kcat_version)
+    finally:
+        if path:
+            os.unlink(path)
 
+
+def measure(args, brokers, binaries, env, path, kcat_version):
+    """Every repetition on fresh brokers, alternating which goes first; then the summary."""
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     rundir = os.path.join(peers.CACHE, "runs", stamp)
     os.makedirs(rundir)
     conditions = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "host": platform.node(),
                   "cpus": os.cpu_count(), "load_at_start": os.getloadavg(), "kernel": platform.release(),
-                  "gregor": args.gregor_bin or peers.checkout_description(args.gregor_rev), "tansu": peers.TANSU_VERSION, "kcat": kcat_version,
-                  "records": args.records, "size": args.size, "linger_ms": args.linger_ms, "reps": args.reps,
-                  "e2e_rate": args.e2e_rate, "e2e_linger_ms": args.e2e_linger_ms, "e2e_seconds": args.e2e_seconds, "e2e_warmup": args.e2e_warmup}
+                  "gregor": args.gregor_bin or peers.checkout_description(args.gregor_rev),
+                  "tansu": peers.TANSU_VERSION, "kcat": kcat_version, "records": args.records, "size": args.size,
+                  "linger_ms": args.linger_ms, "reps": args.reps, "e2e_rate": args.e2e_rate,
+                  "e2e_linger_ms": args.e2e_linger_ms, "e2e_seconds": args.e2e_seconds, "e2e_warmup": args.e2e_warmup}
     peers.log(f"conditions: {json.dumps(conditions)}")
     results = []
     for rep in range(args.reps):

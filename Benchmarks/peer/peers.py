@@ -79,7 +79,7 @@ def build_gregor(rev=None):
     """
     package = REPO
     if rev:
-        commit = _git("rev-parse", "--verify", rev + "^{commit}")
+        commit = resolve(rev)
         package = os.path.join(CACHE, "src", commit)
         if not os.path.exists(os.path.join(package, "Package.swift")):
             os.makedirs(package, exist_ok=True)
@@ -97,6 +97,11 @@ def build_gregor(rev=None):
     return os.path.join(SCRATCH, "release", "gregor")
 
 
+def resolve(rev):
+    """The full commit id that `rev` names now (HEAD moves while others commit: resolve it once)."""
+    return _git("rev-parse", "--verify", rev + "^{commit}")
+
+
 def _git(*args):
     return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
 
@@ -104,7 +109,7 @@ def _git(*args):
 def checkout_description(rev=None):
     """The commit the Gregor binary was built from, and whether uncommitted changes went into it."""
     if rev:
-        return _git("rev-parse", "--short", rev + "^{commit}") + " (exported with git archive)"
+        return resolve(rev)[:10] + " (exported with git archive)"
     dirty = _git("status", "--porcelain", "--untracked-files=no")
     return _git("rev-parse", "--short", "HEAD") + (" (+ uncommitted changes in the working tree)" if dirty else "")
 
