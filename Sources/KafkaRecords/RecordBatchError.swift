@@ -23,7 +23,7 @@ public enum RecordBatchError: Error, Sendable, Hashable, CustomStringConvertible
     case corruptRecord(index: Int, reason: String)
     /// A control record whose key or value cannot be read.
     case invalidControlRecord(String)
-    /// A codec Gregor cannot read or write yet (snappy, lz4, zstd, or an unknown id).
+    /// A codec Gregor cannot read or write (zstd, or an unknown id).
     case unsupportedCompression(CompressionType)
     /// The compressed records section is not a valid stream of its codec.
     case corruptCompressedData(CompressionType, String)

@@ -3,8 +3,9 @@ import NIOCore
 /// A compression codec for the records section of a batch (everything after the 61-byte header is one
 /// compressed stream when attribute bits 0-2 name a codec).
 ///
-/// Gregor has gzip (`GzipCodec`). Snappy, lz4 and zstd are not in yet: reading or building such a batch
-/// fails with `RecordBatchError.unsupportedCompression`, while the broker still stores and serves them
+/// Gregor has gzip (`GzipCodec`, on zlib), snappy (`SnappyCodec`) and lz4 (`LZ4Codec`), the last two in
+/// pure Swift. **zstd is not supported**: reading or building a zstd batch fails with
+/// `RecordBatchError.unsupportedCompression(.zstd)`, while the broker still stores and serves such batches
 /// untouched, since the produce path checks a compressed batch by its CRC only. Adding a codec means a
 /// type conforming to this protocol and one line in `CompressionType.codec`.
 public protocol RecordsCompressionCodec: Sendable {
@@ -20,10 +21,12 @@ public protocol RecordsCompressionCodec: Sendable {
 }
 
 extension CompressionType {
-    /// The codec Gregor has for this type; nil for `.none` and for codecs not supported yet.
+    /// The codec Gregor has for this type; nil for `.none`, for zstd (not supported) and unknown ids.
     public var codec: (any RecordsCompressionCodec)? {
         switch self {
         case .gzip: GzipCodec()
+        case .snappy: SnappyCodec()
+        case .lz4: LZ4Codec()
         default: nil
         }
     }

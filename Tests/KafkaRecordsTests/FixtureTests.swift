@@ -47,7 +47,7 @@ import Testing
                 return
             }
             guard let wantRecords = want.records else {
-                // kdecode did not decompress it: a codec Gregor does not have yet either.
+                // No records in the expectations: zstd, which Gregor does not read.
                 #expect(throws: RecordBatchError.unsupportedCompression(batch.attributes.compression)) { try batch.records() }
                 continue
             }

@@ -19,7 +19,10 @@ import Testing
         }
         let marker = try RecordBatch.endTransactionMarker(
             EndTransactionMarker(type: .abort, coordinatorEpoch: 2), producer: ProducerIdentity(id: 5, epoch: 1), timestamp: 0)
-        return [("uncompressed", try build(.none)), ("gzip", try build(.gzip)), ("marker", marker)]
+        return [
+            ("uncompressed", try build(.none)), ("gzip", try build(.gzip)), ("snappy", try build(.snappy)), ("lz4", try build(.lz4)),
+            ("marker", marker),
+        ]
     }
 
     /// Exercises every reader on `bytes`; returns whether all records decoded.

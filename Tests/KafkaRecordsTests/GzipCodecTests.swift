@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func unsupportedCodecsSayWhich() throws {
-        for type in [CompressionType.snappy, .lz4, .zstd, CompressionType(rawValue: 5)] {
+        for type in [CompressionType.zstd, CompressionType(rawValue: 5)] {
             #expect(type.codec == nil)
             var builder = RecordBatchBuilder(compression: type)
             builder.append(key: nil, value: buffer("x"), timestamp: 0)
