@@ -50,7 +50,7 @@ struct BrokerCommand: AsyncParsableCommand {
         var properties: [String: String] = [:]
         if let config {
             guard let text = try? String(contentsOfFile: config, encoding: .utf8) else {
-                throw ValidationError("cannot read the config file \(config)")
+                throw CommandFailure("cannot read the config file \(config)")
             }
             properties = try PropertiesFile.parse(text)
         }
@@ -73,7 +73,7 @@ struct BrokerCommand: AsyncParsableCommand {
                 logger.notice("broker \(nodeId) ready on \(brokerConfig.advertisedHost):\(port)")
             }
         } catch let error as BrokerConfigError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
     }
 }
@@ -84,7 +84,7 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 enum HostPort {
     static func parse(_ text: String, option: String) throws -> (String, Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw ValidationError("\(option) expects HOST:PORT, got '\(text)'")
+            throw CommandFailure("\(option) expects HOST:PORT, got '\(text)'")
         }
         let host = String(text[..<colon])
         return (host.isEmpty ? "127.0.0.1" : host, port)

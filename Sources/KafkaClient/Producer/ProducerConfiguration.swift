@@ -29,7 +29,7 @@ public struct ProducerConfiguration: Sendable {
     public var maxRequestSize: Int = 1_048_576
     /// `buffer.memory`: bytes of records waiting to be sent; `send` waits when full.
     public var bufferMemory: Int = 33_554_432
-    /// `compression.type`: none or gzip (the codecs KafkaRecords implements).
+    /// `compression.type`: none, gzip, snappy or lz4 (the codecs KafkaRecords implements; not zstd yet).
     public var compression: CompressionType = .none
     /// `max.in.flight.requests.per.connection` (at most 5 with idempotence).
     public var maxInFlightRequestsPerConnection: Int = 5
@@ -53,7 +53,7 @@ public struct ProducerConfiguration: Sendable {
             throw KafkaClientError(.invalidArgument, "batch.size, max.request.size, buffer.memory and max.in.flight must be positive")
         }
         guard compression == .none || compression.codec != nil else {
-            throw KafkaClientError(.invalidArgument, "compression.type \(compression) is not supported (use none or gzip)")
+            throw KafkaClientError(.invalidArgument, "compression.type \(compression) is not supported (use none, gzip, snappy or lz4)")
         }
     }
 

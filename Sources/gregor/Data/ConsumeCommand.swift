@@ -26,7 +26,7 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Between key and value with --print-key.") var keySeparator: String = "\t"
 
     func run() async throws {
-        guard let format = RecordFormat(rawValue: format) else { throw ValidationError("--format must be text, json or hex") }
+        guard let format = RecordFormat(rawValue: format) else { throw CommandFailure("--format must be text, json or hex") }
         let start = try StartPosition(parsing: from)
         let consumer = KafkaConsumer(clientConfiguration: try connection.clientConfiguration())
         do {
@@ -96,7 +96,7 @@ enum StartPosition: Equatable {
             } else if let date = ISO8601DateFormatter().date(from: text) {
                 self = .time(Int64(date.timeIntervalSince1970 * 1000))
             } else {
-                throw ValidationError("--from expects beginning, end, an offset, @MILLISECONDS or an ISO-8601 time, not '\(text)'")
+                throw CommandFailure("--from expects beginning, end, an offset, @MILLISECONDS or an ISO-8601 time, not '\(text)'")
             }
         }
     }

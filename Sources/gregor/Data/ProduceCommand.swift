@@ -22,7 +22,7 @@ struct ProduceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Send every record to this partition (default: by key, or sticky without a key).") var partition: Int32?
     @Option(name: .long, help: "acks: all, 1 or 0.") var acks: AcksOption = .all
     @Option(name: .long, help: "linger.ms: how long a batch waits for more records.") var lingerMs: Int = 5
-    @Option(name: .long, help: "compression.type: none or gzip.") var compression: String = "none"
+    @Option(name: .long, help: "compression.type: none, gzip, snappy or lz4.") var compression: String = "none"
     @Flag(name: .long, help: "Print each record's partition and offset as it is acknowledged.") var printOffsets = false
 
     enum AcksOption: String, ExpressibleByArgument {
@@ -41,8 +41,8 @@ struct ProduceCommand: AsyncParsableCommand {
             let (key, value) = try KeyValue.parse($0, option: "--header")
             return (key, ByteBuffer(string: value))
         }
-        guard let codec = CompressionType(name: compression), codec == .none || codec == .gzip else {
-            throw ValidationError("--compression must be none or gzip")
+        guard let codec = CompressionType(name: compression), codec == .none || codec.isSupported else {
+            throw CommandFailure("--compression must be none, gzip, snappy or lz4")
         }
         var settings = ProducerConfiguration()
         settings.acks = acks.value

@@ -17,7 +17,7 @@ struct ConnectionOptions: ParsableArguments {
         do {
             configuration = try ClientConfiguration(bootstrap: [bootstrap])
         } catch {
-            throw ValidationError("--bootstrap: \(error.description)")
+            throw CommandFailure("--bootstrap: \(error.description)")
         }
         configuration.clientId = "gregor-cli"
         configuration.requestTimeout = .milliseconds(Int64(timeout * 1000))
@@ -72,7 +72,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 enum KeyValue {
     static func parse(_ text: String, option: String) throws -> (String, String) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw ValidationError("\(option) expects key=value, got '\(text)'")
+            throw CommandFailure("\(option) expects key=value, got '\(text)'")
         }
         return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }

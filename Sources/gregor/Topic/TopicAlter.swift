@@ -19,7 +19,7 @@ struct TopicAlter: AsyncParsableCommand {
 
     func validate() throws {
         guard partitions != nil || !sets.isEmpty || !deletes.isEmpty else {
-            throw ValidationError("nothing to change: give --partitions, --set or --delete")
+            throw CommandFailure("nothing to change: give --partitions, --set or --delete")
         }
     }
 
