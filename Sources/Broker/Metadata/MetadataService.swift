@@ -77,48 +77,23 @@ actor MetadataService {
     // MARK: Operations
 
     func createTopics(_ request: CreateTopicsRequest) -> CreateTopicsResponse {
-        run(controller.createTopics(request)) { response, error in
-            for index in response.topics.indices where response.topics[index].errorCode == 0 {
-                response.topics[index].errorCode = error.code.rawValue
-                response.topics[index].errorMessage = error.message
-            }
-        }
+        run(controller.createTopics(request), items: \.topics, code: \.errorCode, message: \.errorMessage)
     }
 
     func deleteTopics(_ request: DeleteTopicsRequest, version: Int16) -> DeleteTopicsResponse {
-        run(controller.deleteTopics(request, version: version)) { response, error in
-            for index in response.responses.indices where response.responses[index].errorCode == 0 {
-                response.responses[index].errorCode = error.code.rawValue
-                response.responses[index].errorMessage = error.message
-            }
-        }
+        run(controller.deleteTopics(request, version: version), items: \.responses, code: \.errorCode, message: \.errorMessage)
     }
 
     func createPartitions(_ request: CreatePartitionsRequest) -> CreatePartitionsResponse {
-        run(controller.createPartitions(request)) { response, error in
-            for index in response.results.indices where response.results[index].errorCode == 0 {
-                response.results[index].errorCode = error.code.rawValue
-                response.results[index].errorMessage = error.message
-            }
-        }
+        run(controller.createPartitions(request), items: \.results, code: \.errorCode, message: \.errorMessage)
     }
 
     func incrementalAlterConfigs(_ request: IncrementalAlterConfigsRequest) -> IncrementalAlterConfigsResponse {
-        run(controller.incrementalAlterConfigs(request)) { response, error in
-            for index in response.responses.indices where response.responses[index].errorCode == 0 {
-                response.responses[index].errorCode = error.code.rawValue
-                response.responses[index].errorMessage = error.message
-            }
-        }
+        run(controller.incrementalAlterConfigs(request), items: \.responses, code: \.errorCode, message: \.errorMessage)
     }
 
     func alterConfigs(_ request: AlterConfigsRequest) -> AlterConfigsResponse {
-        run(controller.alterConfigs(request)) { response, error in
-            for index in response.responses.indices where response.responses[index].errorCode == 0 {
-                response.responses[index].errorCode = error.code.rawValue
-                response.responses[index].errorMessage = error.message
-            }
-        }
+        run(controller.alterConfigs(request), items: \.responses, code: \.errorCode, message: \.errorMessage)
     }
 
     /// The next producer id for an idempotent producer, from this broker's block; a new block is
@@ -137,15 +112,21 @@ actor MetadataService {
 
     // MARK: Committing
 
-    /// Commits an operation's records; if the log refuses them, every success in the answer becomes
-    /// the storage error instead.
-    private func run<Response>(_ result: ControllerResult<Response>, failing: (inout Response, ControllerError) -> Void) -> Response {
+    /// Commits an operation's records; if the log refuses them, every item the answer reports as done
+    /// (error code 0) reports the storage error instead.
+    private func run<Response, Item>(
+        _ result: ControllerResult<Response>, items: WritableKeyPath<Response, [Item]>, code: WritableKeyPath<Item, Int16>,
+        message: WritableKeyPath<Item, String?>
+    ) -> Response {
         var response = result.response
         do {
             try commit(result.records)
         } catch {
             logger.error("metadata log write failed", metadata: ["error": "\(error)"])
-            failing(&response, ControllerError(.kafkaStorageError, "The metadata log could not be written: \(error)"))
+            for index in response[keyPath: items].indices where response[keyPath: items][index][keyPath: code] == 0 {
+                response[keyPath: items][index][keyPath: code] = ErrorCode.kafkaStorageError.rawValue
+                response[keyPath: items][index][keyPath: message] = "The metadata log could not be written: \(error)"
+            }
         }
         return response
     }
