@@ -7,12 +7,20 @@
 For each repetition, and alternating which broker goes first, each broker is started fresh on loopback
 (Gregor on disk in .interop/peers/runs/, Tansu with its memory engine), then:
 
+  rdkafka   Benchmarks/peer/rdkafka_load.c, our C client on librdkafka's API (built here with gcc, linked
+            against confluent-kafka's librdkafka 2.16): produces N values of the same bytes as the kcat file
+            from one preallocated buffer without copying them (linger.ms=5), timed from the first produce
+            call to the last delivery report; then consumes the topic back from the beginning to the
+            partition EOFs, timed from assign() to the last EOF, checking the count, the end offsets and
+            every value. The primary librdkafka measurement: no per-record work beyond librdkafka's own.
   produce   kcat -P reads a file of N 100-byte values (one per line) into a new topic with P partitions,
             linger.ms=5, timed as a whole process; then ListOffsets end offsets are read back.
   consume   kcat -C -e -o beginning reads that topic back to its end, timed as a whole process; the
             output is checked: N records, exactly the values produced (in order on one partition).
   raw       Benchmarks/peer/rawload.py: the same N records in pre-built batches, produced and fetched by a
             client that does no per-record work, because on a small machine kcat is the bottleneck.
+  (produce and consume are the "kcat" rows; a client tool with its own per-record work, kept so that
+  the client's effect shows.)
   e2e       Benchmarks/peer/e2e.py: a producer at a fixed rate and a consumer in another process;
             latency percentiles corrected for coordinated omission.
 
@@ -92,6 +100,15 @@ def create_topic(bootstrap, topic, partitions):
     raise RuntimeError(f"topic {topic} has no leaders after 30 s")
 
 
+def checked_end_offsets(broker, topic, partitions, records):
+    """ListOffsets end offsets after a produce; on Gregor they must sum to the records sent. (Tansu 0.6 answers
+    with the last batch's base offset + 1, see docs/benchmarks.md, so there they are only recorded.)"""
+    offsets = end_offsets(broker.bootstrap, topic, partitions)
+    if broker.name == "gregor" and sum(offsets) != records:
+        raise RuntimeError(f"ListOffsets on {broker.name} after producing {records} records: {offsets}")
+    return offsets
+
+
 def end_offsets(bootstrap, topic, partitions):
     """ListOffsets (latest) for each partition."""
     from confluent_kafka import Consumer, TopicPartition
@@ -111,7 +128,7 @@ def run_produce(broker, env, path, args, topic, partitions):
     stderr = proc.stderr.decode(errors="replace")
     if proc.returncode != 0 or "ERROR" in stderr or "failed" in stderr.lower():
         raise RuntimeError(f"kcat -P against {broker.name} failed ({proc.returncode}): {stderr[-2000:]}")
-    offsets = end_offsets(broker.bootstrap, topic, partitions)
+    offsets = checked_end_offsets(broker, topic, partitions, args.records)
     return {"seconds": elapsed, "records_per_s": args.records / elapsed,
             "mb_per_s": args.records * args.size / elapsed / 1e6, "client_cpu_s": client_cpu,
             "broker_cpu_s": broker_cpu, "list_offsets_end": offsets, "list_offsets_sum": sum(offsets)}
@@ -161,6 +178,40 @@ def verify_output(expected_path, actual_path, partitions):
     return "same values"
 
 
+def run_rdkafka(broker, args, topic, partitions):
+    """rdkafka_load produce then consume on a new topic; the figures are the client's own (see its header)."""
+    create_topic(broker.bootstrap, topic, partitions)
+    common = ["-b", broker.bootstrap, "-t", topic, "-n", str(args.records), "-s", str(args.size),
+              "--timeout", str(args.timeout)]
+    out = {}
+    for role, extra in (("produce", ["-X", f"linger.ms={args.linger_ms}"]), ("consume", ["--verify"])):
+        cpu0 = broker.cpu_seconds()
+        proc = subprocess.run([args.rdkafka_load, role] + common + extra, capture_output=True, text=True,
+                              timeout=args.timeout + 60)
+        broker_cpu = broker.cpu_seconds() - cpu0
+        if proc.returncode != 0:
+            raise RuntimeError(f"rdkafka_load {role} against {broker.name} failed ({proc.returncode}): "
+                               f"{proc.stdout} {proc.stderr[-2000:]}")
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        if r["librdkafka"] != args.rdkafka_version or r["records"] != args.records or \
+                r["bytes"] != args.records * args.size:
+            raise RuntimeError(f"rdkafka_load {role} against {broker.name}: unexpected {r}")
+        out[role] = {"seconds": r["seconds"], "records_per_s": r["records_per_s"], "mb_per_s": r["mb_per_s"],
+                     "client_cpu_s": r["cpu_s"], "client_process_cpu_s": r["process_cpu_s"],
+                     "broker_cpu_s": broker_cpu}
+        if role == "produce":
+            if sum(o + 1 for o in r["last_offsets"]) != args.records:
+                raise RuntimeError(f"rdkafka_load produce against {broker.name}: delivery reports end at "
+                                   f"offsets {r['last_offsets']}, expected {args.records} records in all")
+            offsets = checked_end_offsets(broker, topic, partitions, args.records)
+            out[role].update({"delivery_last_offsets": r["last_offsets"], "list_offsets_end": offsets,
+                              "list_offsets_sum": sum(offsets)})
+        else:
+            out[role]["check"] = f"{r['records']} records, every value checked, EOF at {sum(r['eof_offsets'])}"
+            out[role]["eof_offsets"] = r["eof_offsets"]
+    return out
+
+
 def run_raw(broker, args, topic, partitions):
     """rawload.py produce then consume: the broker's rates with a client that does no per-record work."""
     script = os.path.join(HERE, "rawload.py")
@@ -179,7 +230,7 @@ def run_raw(broker, args, topic, partitions):
         out[role] = {"seconds": r["seconds"], "records_per_s": args.records / r["seconds"],
                      "mb_per_s": args.records * args.size / r["seconds"] / 1e6, "broker_cpu_s": broker_cpu}
         if role == "produce":
-            offsets = end_offsets(broker.bootstrap, topic, partitions)
+            offsets = checked_end_offsets(broker, topic, partitions, args.records)
             out[role].update({"list_offsets_end": offsets, "list_offsets_sum": sum(offsets)})
         else:
             out[role]["check"] = f"{r['records']} records to end offsets {sum(r['end_offsets'])}"
@@ -221,14 +272,18 @@ def one_broker(name, binaries, rundir, env, path, args, rep, results):
         broker.start()
         for index, partitions in enumerate(args.partitions):
             topic = f"bench-p{partitions}-r{rep}-{index}"
-            if "produce" in args.only:
-                r = run_produce(broker, env, path, args, topic, partitions)
-                results.append({"test": f"produce p{partitions}", "broker": name, "rep": rep, **r})
-                report(results[-1])
-                if "consume" in args.only:
-                    r = run_consume(broker, env, path, args, topic, partitions)
-                    results.append({"test": f"consume p{partitions}", "broker": name, "rep": rep, **r})
+            if "rdkafka" in args.only:
+                rd = run_rdkafka(broker, args, f"rdk-p{partitions}-r{rep}-{index}", partitions)
+                for role in ("produce", "consume"):
+                    results.append({"test": f"rdkafka {role} p{partitions}", "broker": name, "rep": rep, **rd[role]})
                     report(results[-1])
+            if "kcat" in args.only:
+                r = run_produce(broker, env, path, args, topic, partitions)
+                results.append({"test": f"kcat produce p{partitions}", "broker": name, "rep": rep, **r})
+                report(results[-1])
+                r = run_consume(broker, env, path, args, topic, partitions)
+                results.append({"test": f"kcat consume p{partitions}", "broker": name, "rep": rep, **r})
+                report(results[-1])
             if "raw" in args.only:
                 raw = run_raw(broker, args, f"raw-p{partitions}-r{rep}-{index}", partitions)
                 for role in ("produce", "consume"):
@@ -250,8 +305,8 @@ def report(r):
                   f"{r['producer'].get('ack_p99', 0):.2f} ms, broker cpu {r['broker_cpu_s']:.1f} s)")
     else:
         extra = f", ListOffsets sum {r['list_offsets_sum']}" if "list_offsets_sum" in r else f", {r['check']}"
-        client = f"kcat cpu {r['client_cpu_s']:.2f} s, " if "client_cpu_s" in r else ""
-        peers.log(f"  {r['broker']:6} {r['test']:14} rep {r['rep']}: {r['records_per_s']:>10,.0f} rec/s "
+        client = f"client cpu {r['client_cpu_s']:.2f} s, " if "client_cpu_s" in r else ""
+        peers.log(f"  {r['broker']:6} {r['test']:21} rep {r['rep']}: {r['records_per_s']:>10,.0f} rec/s "
                   f"{r['mb_per_s']:6.1f} MB/s in {r['seconds']:.2f} s ({client}"
                   f"broker cpu {r['broker_cpu_s']:.2f} s{extra})")
 
@@ -272,6 +327,8 @@ def summarize(results, brokers):
                     entry[f"{b} {key}"] = statistics.median(r[key] for r in by[b].values())
             elif values:
                 entry[f"{b} broker_cpu_s"] = statistics.median(r["broker_cpu_s"] for r in by[b].values())
+                if all("client_cpu_s" in r for r in by[b].values()):
+                    entry[f"{b} client_cpu_s"] = statistics.median(r["client_cpu_s"] for r in by[b].values())
         if len(brokers) == 2:
             pairs = sorted(set(by[brokers[0]]) & set(by[brokers[1]]))
             entry["ratios"] = [by["gregor"][p][metric] / by["tansu"][p][metric] for p in pairs]
@@ -281,19 +338,22 @@ def summarize(results, brokers):
             cells = "  ".join(f"{b} p50/p99/p99.9/max {entry[b + ' p50']:.2f}/{entry[b]:.2f}/{entry[b + ' p99.9']:.2f}/"
                               f"{entry[b + ' max']:.2f} ms" for b in brokers if entry[b] is not None)
         else:
-            cells = "  ".join(f"{b} {entry[b]:>10,.0f} rec/s (broker cpu {entry[b + ' broker_cpu_s']:.2f} s)"
+            cells = "  ".join(f"{b} {entry[b]:>10,.0f} rec/s (broker cpu {entry[b + ' broker_cpu_s']:.2f} s"
+                              + (f", client {entry[b + ' client_cpu_s']:.2f} s)" if b + " client_cpu_s" in entry else ")")
                               for b in brokers if entry[b] is not None)
         ratio = ""
         if entry.get("ratios"):
             ratio = "  gregor/tansu per pair " + ", ".join(f"{x:.2f}" for x in entry["ratios"]) + \
                     f" (median {entry['median_ratio']:.2f})"
-        lines.append(f"{test:15} {cells}{ratio}")
+        lines.append(f"{test:21} {cells}{ratio}")
     return lines, summary
 
 
-TARGETS = [("produce p1", "median_ratio", ">=", 1.5, "produce, 1 partition, kcat: Gregor/Tansu rate"),
+TARGETS = [("rdkafka produce p1", "median_ratio", ">=", 1.5, "produce, 1 partition, rdkafka_load: Gregor/Tansu rate"),
+           ("kcat produce p1", "median_ratio", ">=", 1.5, "produce, 1 partition, kcat: Gregor/Tansu rate"),
            ("raw produce p1", "median_ratio", ">=", 1.5, "produce, 1 partition, rawload: Gregor/Tansu rate"),
-           ("consume p1", "median_ratio", ">=", 1.3, "consume, 1 partition, kcat: Gregor/Tansu rate"),
+           ("rdkafka consume p1", "median_ratio", ">=", 1.3, "consume, 1 partition, rdkafka_load: Gregor/Tansu rate"),
+           ("kcat consume p1", "median_ratio", ">=", 1.3, "consume, 1 partition, kcat: Gregor/Tansu rate"),
            ("raw consume p1", "median_ratio", ">=", 1.3, "consume, 1 partition, rawload: Gregor/Tansu rate"),
            ("e2e p1", "gregor", "<=", 5.0, "end-to-end p99 at the fixed rate, Gregor (ms)")]
 
@@ -306,16 +366,20 @@ def main():
     parser.add_argument("--linger-ms", type=int, default=5)
     parser.add_argument("--reps", type=int, default=3, help="repetitions; the first broker alternates")
     parser.add_argument("--brokers", default="gregor,tansu")
-    parser.add_argument("--only", default="produce,consume,raw,e2e", help="any of produce,consume,raw,e2e")
+    parser.add_argument("--only", default="rdkafka,kcat,raw,e2e", help="any of rdkafka,kcat,raw,e2e")
     parser.add_argument("--e2e-rate", type=int, default=10_000)
     parser.add_argument("--e2e-seconds", type=int, default=30, help="measured seconds, after the warm-up")
     parser.add_argument("--e2e-warmup", type=int, default=5)
     parser.add_argument("--e2e-linger-ms", type=int, default=0, help="the e2e producer's linger.ms")
     parser.add_argument("--gregor-rev", help="build this commit (via git archive) instead of the working tree")
     parser.add_argument("--gregor-bin", help="use this gregor binary instead of building the checkout")
-    parser.add_argument("--timeout", type=int, default=600, help="seconds allowed to each kcat run")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds allowed to each client run")
     args = parser.parse_args()
     args.only = set(args.only.split(","))
+    if args.only & {"produce", "consume"}:  # the names of the kcat rows before rdkafka_load existed
+        args.only = (args.only - {"produce", "consume"}) | {"kcat"}
+    if args.only - {"rdkafka", "kcat", "raw", "e2e"}:
+        parser.error(f"--only: unknown {sorted(args.only - {'rdkafka', 'kcat', 'raw', 'e2e'})}")
     brokers = args.brokers.split(",")
     ensure_client_libraries()
     if args.gregor_rev:
@@ -327,10 +391,11 @@ def main():
     if "tansu" in brokers:
         binaries["tansu"] = peers.fetch_tansu()
     env = dict(os.environ, LD_LIBRARY_PATH=peers.wheel_librdkafka())
+    args.rdkafka_load, args.rdkafka_version = peers.build_rdkafka_load() if "rdkafka" in args.only else (None, None)
     kcat_version = subprocess.run(["kcat", "-V"], env=env, capture_output=True, text=True).stdout
     kcat_version = next((line.strip() for line in kcat_version.splitlines() if line.startswith("Version")), "?")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the brokers are stopped on the way out
-    path = data_file(args.records, args.size) if args.only & {"produce", "consume"} else None
+    path = data_file(args.records, args.size) if "kcat" in args.only else None
     try:
         measure(args, brokers, binaries, env, path, kcat_version)
     finally:
@@ -346,7 +411,8 @@ def measure(args, brokers, binaries, env, path, kcat_version):
     conditions = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "host": platform.node(),
                   "cpus": os.cpu_count(), "load_at_start": os.getloadavg(), "kernel": platform.release(),
                   "gregor": args.gregor_bin or peers.checkout_description(args.gregor_rev),
-                  "tansu": peers.TANSU_VERSION, "kcat": kcat_version, "records": args.records, "size": args.size,
+                  "tansu": peers.TANSU_VERSION, "kcat": kcat_version, "rdkafka_load_librdkafka": args.rdkafka_version,
+                  "records": args.records, "size": args.size,
                   "linger_ms": args.linger_ms, "reps": args.reps, "e2e_rate": args.e2e_rate,
                   "e2e_linger_ms": args.e2e_linger_ms, "e2e_seconds": args.e2e_seconds, "e2e_warmup": args.e2e_warmup}
     peers.log(f"conditions: {json.dumps(conditions)}")

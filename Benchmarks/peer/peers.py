@@ -120,19 +120,61 @@ def wheel_librdkafka():
     Debian's kcat links librdkafka 2.0.2, which cannot talk to Tansu 0.6 (its ApiVersions exchange fails
     with "Read underflow"), so both brokers are driven by kcat over the wheel's newer librdkafka.
     """
+    library, version = wheel_librdkafka_file()
+    directory = os.path.join(_cache_dir(), "librdkafka-" + version)
+    os.makedirs(directory, exist_ok=True)
+    link = os.path.join(directory, "librdkafka.so.1")
+    if os.path.realpath(link) != library:
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.symlink(library, link)
+    return directory
+
+
+def wheel_librdkafka_file():
+    """confluent-kafka's bundled librdkafka (librdkafka-<hash>.so.1, its own SONAME) and its version."""
     import confluent_kafka
     site = os.path.dirname(os.path.dirname(confluent_kafka.__file__))
     libs = sorted(glob.glob(os.path.join(site, "confluent_kafka.libs", "librdkafka-*.so.1")))
     if not libs:
         raise SystemExit(f"no confluent_kafka.libs/librdkafka-*.so.1 under {site}")
-    directory = os.path.join(_cache_dir(), "librdkafka-" + confluent_kafka.libversion()[0])
-    os.makedirs(directory, exist_ok=True)
-    link = os.path.join(directory, "librdkafka.so.1")
-    if os.path.realpath(link) != os.path.realpath(libs[0]):
-        if os.path.lexists(link):
-            os.unlink(link)
-        os.symlink(libs[0], link)
-    return directory
+    return os.path.realpath(libs[0]), confluent_kafka.libversion()[0]
+
+
+RDKAFKA_LOAD_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rdkafka_load.c")
+
+
+def build_rdkafka_load():
+    """Builds Benchmarks/peer/rdkafka_load.c into .interop/peers/bin/ and returns (path, librdkafka version).
+
+    Compiled against Debian's librdkafka-dev headers (2.0.2: the public API it uses is the same in 2.16),
+    installed with apt-get when missing, but linked against confluent-kafka's bundled librdkafka, the one
+    kcat is run with: gcc -L a temporary directory holding librdkafka.so -> the wheel's library, whose
+    SONAME is then recorded, and -Wl,-rpath to the wheel's directory. ldd must show that library.
+    """
+    if not os.path.exists("/usr/include/librdkafka/rdkafka.h"):
+        log("librdkafka's headers are missing; installing Debian's librdkafka-dev with apt-get")
+        sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+        subprocess.run(sudo + ["apt-get", "install", "-y", "-q", "librdkafka-dev"], check=True, timeout=900,
+                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    library, version = wheel_librdkafka_file()
+    binary = os.path.join(_cache_dir(), "bin", "rdkafka_load")
+    os.makedirs(os.path.dirname(binary), exist_ok=True)
+    linkdir = tempfile.mkdtemp(prefix="rdkafka-link-", dir=_cache_dir())
+    try:
+        os.symlink(library, os.path.join(linkdir, "librdkafka.so"))
+        subprocess.run(["gcc", "-O2", "-Wall", "-std=gnu11", "-o", binary + ".part", RDKAFKA_LOAD_SOURCE,
+                        "-L" + linkdir, "-lrdkafka", "-Wl,-rpath," + os.path.dirname(library)],
+                       check=True, timeout=300)
+    finally:
+        shutil.rmtree(linkdir, ignore_errors=True)
+    os.replace(binary + ".part", binary)
+    ldd = subprocess.run(["ldd", binary], capture_output=True, text=True, check=True, timeout=60).stdout
+    resolved = [line.split("=>")[1].split("(")[0].strip() for line in ldd.splitlines()
+                if "librdkafka" in line and "=>" in line]
+    if len(resolved) != 1 or os.path.realpath(resolved[0]) != library:
+        raise SystemExit(f"{binary} does not resolve librdkafka to {library}:\n{ldd}")
+    return binary, version
 
 
 def free_port():
