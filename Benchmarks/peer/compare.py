@@ -79,7 +79,8 @@ def timed(argv, env, stdout, timeout):
     """Run a client to completion; wall time and the client's own CPU time."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run(argv, env=env, stdout=stdout, stderr=subprocess.PIPE, timeout=timeout)
+    proc = subprocess.run(argv, env=env, stdout=stdout, stderr=subprocess.PIPE, timeout=timeout,
+                          preexec_fn=peers.client_preexec)
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -187,7 +188,7 @@ def run_rdkafka(broker, args, topic, partitions):
     for role, extra in (("produce", ["-X", f"linger.ms={args.linger_ms}"]), ("consume", ["--verify"])):
         cpu0 = broker.cpu_seconds()
         proc = subprocess.run([args.rdkafka_load, role] + common + extra, capture_output=True, text=True,
-                              timeout=args.timeout + 60)
+                              timeout=args.timeout + 60, preexec_fn=peers.client_preexec)
         broker_cpu = broker.cpu_seconds() - cpu0
         if proc.returncode != 0:
             raise RuntimeError(f"rdkafka_load {role} against {broker.name} failed ({proc.returncode}): "
@@ -222,7 +223,7 @@ def run_raw(broker, args, topic, partitions):
     for role in ("produce", "consume"):
         cpu0 = broker.cpu_seconds()
         proc = subprocess.run([sys.executable, script, role] + common, capture_output=True, text=True,
-                              timeout=args.timeout)
+                              timeout=args.timeout, preexec_fn=peers.client_preexec)
         broker_cpu = broker.cpu_seconds() - cpu0
         if proc.returncode != 0:
             raise RuntimeError(f"rawload {role} against {broker.name}: {proc.stdout} {proc.stderr[-2000:]}")
@@ -243,13 +244,14 @@ def run_e2e(broker, args, topic):
     common = [broker.bootstrap, topic, "--rate", str(args.e2e_rate), "--seconds",
               str(args.e2e_warmup + args.e2e_seconds), "--warmup", str(args.e2e_warmup),
               "--linger-ms", str(args.e2e_linger_ms)]
-    consumer = subprocess.Popen([sys.executable, script, "consume"] + common, stdout=subprocess.PIPE, text=True)
+    consumer = subprocess.Popen([sys.executable, script, "consume"] + common, stdout=subprocess.PIPE, text=True,
+                                preexec_fn=peers.client_preexec)
     try:
         if consumer.stdout.readline().strip() != "ready":
             raise RuntimeError("e2e consumer did not start")
         cpu0 = broker.cpu_seconds()
         producer = subprocess.run([sys.executable, script, "produce"] + common, capture_output=True, text=True,
-                                  timeout=args.e2e_warmup + args.e2e_seconds + 180)
+                                  timeout=args.e2e_warmup + args.e2e_seconds + 180, preexec_fn=peers.client_preexec)
         broker_cpu = broker.cpu_seconds() - cpu0
         out, _ = consumer.communicate(timeout=180)
     finally:
@@ -374,7 +376,14 @@ def main():
     parser.add_argument("--gregor-rev", help="build this commit (via git archive) instead of the working tree")
     parser.add_argument("--gregor-bin", help="use this gregor binary instead of building the checkout")
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed to each client run")
+    parser.add_argument("--pin", action="store_true",
+                        help="run every broker on CPU 0 and every client on the other CPUs (the same for all brokers)")
     args = parser.parse_args()
+    if args.pin:
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            parser.error("--pin needs at least 2 CPUs")
+        peers.BROKER_CPUS, peers.CLIENT_CPUS = {cpus[0]}, set(cpus[1:])
     args.only = set(args.only.split(","))
     if args.only & {"produce", "consume"}:  # the names of the kcat rows before rdkafka_load existed
         args.only = (args.only - {"produce", "consume"}) | {"kcat"}
@@ -414,7 +423,9 @@ def measure(args, brokers, binaries, env, path, kcat_version):
                   "tansu": peers.TANSU_VERSION, "kcat": kcat_version, "rdkafka_load_librdkafka": args.rdkafka_version,
                   "records": args.records, "size": args.size,
                   "linger_ms": args.linger_ms, "reps": args.reps, "e2e_rate": args.e2e_rate,
-                  "e2e_linger_ms": args.e2e_linger_ms, "e2e_seconds": args.e2e_seconds, "e2e_warmup": args.e2e_warmup}
+                  "e2e_linger_ms": args.e2e_linger_ms, "e2e_seconds": args.e2e_seconds, "e2e_warmup": args.e2e_warmup,
+                  "pinning": {"broker_cpus": sorted(peers.BROKER_CPUS), "client_cpus": sorted(peers.CLIENT_CPUS)}
+                  if args.pin else None}
     peers.log(f"conditions: {json.dumps(conditions)}")
     results = []
     for rep in range(args.reps):

@@ -188,6 +188,24 @@ def _cache_dir():
     return CACHE
 
 
+# With --pin, brokers and clients run on separate cores (the same ones for every broker); None lets
+# the scheduler place them.
+BROKER_CPUS = None
+CLIENT_CPUS = None
+
+
+def client_preexec():
+    """In a client's child before exec: keep it on the client cores when pinning."""
+    if CLIENT_CPUS:
+        os.sched_setaffinity(0, CLIENT_CPUS)
+
+
+def _broker_preexec():
+    _die_with_parent()
+    if BROKER_CPUS:
+        os.sched_setaffinity(0, BROKER_CPUS)
+
+
 def _die_with_parent():
     """In the child before exec: SIGTERM it if this harness dies (PR_SET_PDEATHSIG)."""
     try:
@@ -210,7 +228,7 @@ class Broker:
     def start(self, timeout=60):
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-                                        preexec_fn=_die_with_parent)
+                                        preexec_fn=_broker_preexec)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
