@@ -13,6 +13,12 @@ For each repetition, and alternating which broker goes first, each broker is sta
             call to the last delivery report; then consumes the topic back from the beginning to the
             partition EOFs, timed from assign() to the last EOF, checking the count, the end offsets and
             every value. The primary librdkafka measurement: no per-record work beyond librdkafka's own.
+            --clients C runs C processes for each, started together (each sets up, then waits for a go on
+            stdin): producer i sends values [i*N/C, (i+1)*N/C) to the same topic (default partitioner);
+            consumers read disjoint shares (1 partition: offset ranges; P partitions:
+            P/C whole partitions each when C divides P, else the same offset share of every partition). The
+            time is from the earliest start to the latest end, as the processes report them (CLOCK_MONOTONIC);
+            the client CPU is their sum. The default, 1, is one process doing all the work.
   produce   kcat -P reads a file of N 100-byte values (one per line) into a new topic with P partitions,
             linger.ms=5, timed as a whole process; then ListOffsets end offsets are read back.
   consume   kcat -C -e -o beginning reads that topic back to its end, timed as a whole process; the
@@ -35,10 +41,12 @@ import os
 import platform
 import re
 import resource
+import select
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -179,37 +187,127 @@ def verify_output(expected_path, actual_path, partitions):
     return "same values"
 
 
+def split(total, n, i):
+    """The i-th of n contiguous shares of range(total): [i*total//n, (i+1)*total//n)."""
+    return i * total // n, (i + 1) * total // n
+
+
+def run_clients(name, role, argvs, args):
+    """Runs len(argvs) rdkafka_load processes as one measurement: each sets up (connection, metadata, values),
+    says "ready"; once all are ready each gets the go on stdin and starts its clock. Returns their JSON lines.
+    A failure of any stops the others (all started here, by their pid)."""
+    procs, errs = [], []
+    deadline = time.monotonic() + args.timeout + 60
+    try:
+        for argv in argvs:
+            errs.append(tempfile.TemporaryFile())
+            procs.append(subprocess.Popen([args.rdkafka_load, role] + argv + ["--wait-go"], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=errs[-1],
+                                          preexec_fn=peers.client_preexec))
+        for proc in procs:
+            ready, _, _ = select.select([proc.stdout], [], [], max(0.0, min(120.0, deadline - time.monotonic())))
+            line = proc.stdout.readline() if ready else b""
+            if line.strip() != b"ready":
+                raise RuntimeError(f"rdkafka_load {role} against {name} did not get ready: {line!r}")
+        for proc in procs:
+            proc.stdin.write(b"go\n")
+            proc.stdin.flush()
+        lines = []
+        for proc, argv, err in zip(procs, argvs, errs):
+            out, _ = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))  # closes its stdin
+            err.seek(0)
+            stderr = err.read().decode(errors="replace")
+            if proc.returncode != 0:
+                raise RuntimeError(f"rdkafka_load {role} {' '.join(argv)} against {name} failed "
+                                   f"({proc.returncode}): {out.decode(errors='replace')} {stderr[-2000:]}")
+            lines.append(json.loads(out.decode().strip().splitlines()[-1]))
+        return lines
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        for err in errs:
+            err.close()
+
+
+def combined(rs, records, size):
+    """One figure from the processes of one measurement: the span from the earliest start to the latest end
+    (CLOCK_MONOTONIC readings of the processes themselves), and their CPU added up."""
+    seconds = max(r["end_mono"] for r in rs) - min(r["start_mono"] for r in rs)
+    return {"seconds": seconds, "records_per_s": records / seconds, "mb_per_s": records * size / seconds / 1e6,
+            "client_cpu_s": sum(r["cpu_s"] for r in rs), "client_process_cpu_s": sum(r["process_cpu_s"] for r in rs),
+            "clients": len(rs), "client_seconds": [r["seconds"] for r in rs],
+            "start_spread_s": max(r["start_mono"] for r in rs) - min(r["start_mono"] for r in rs)}
+
+
 def run_rdkafka(broker, args, topic, partitions):
-    """rdkafka_load produce then consume on a new topic; the figures are the client's own (see its header)."""
+    """rdkafka_load produce then consume on a new topic with --clients processes for each (see the module doc
+    and rdkafka_load.c); the figures are the clients' own."""
     create_topic(broker.bootstrap, topic, partitions)
-    common = ["-b", broker.bootstrap, "-t", topic, "-n", str(args.records), "-s", str(args.size),
-              "--timeout", str(args.timeout)]
+    n, records, size = args.clients, args.records, args.size
+    common = ["-b", broker.bootstrap, "-t", topic, "-s", str(size), "--timeout", str(args.timeout)]
     out = {}
-    for role, extra in (("produce", ["-X", f"linger.ms={args.linger_ms}"]), ("consume", ["--verify"])):
-        cpu0 = broker.cpu_seconds()
-        proc = subprocess.run([args.rdkafka_load, role] + common + extra, capture_output=True, text=True,
-                              timeout=args.timeout + 60, preexec_fn=peers.client_preexec)
-        broker_cpu = broker.cpu_seconds() - cpu0
-        if proc.returncode != 0:
-            raise RuntimeError(f"rdkafka_load {role} against {broker.name} failed ({proc.returncode}): "
-                               f"{proc.stdout} {proc.stderr[-2000:]}")
-        r = json.loads(proc.stdout.strip().splitlines()[-1])
-        if r["librdkafka"] != args.rdkafka_version or r["records"] != args.records or \
-                r["bytes"] != args.records * args.size:
-            raise RuntimeError(f"rdkafka_load {role} against {broker.name}: unexpected {r}")
-        out[role] = {"seconds": r["seconds"], "records_per_s": r["records_per_s"], "mb_per_s": r["mb_per_s"],
-                     "client_cpu_s": r["cpu_s"], "client_process_cpu_s": r["process_cpu_s"],
-                     "broker_cpu_s": broker_cpu}
-        if role == "produce":
-            if sum(o + 1 for o in r["last_offsets"]) != args.records:
-                raise RuntimeError(f"rdkafka_load produce against {broker.name}: delivery reports end at "
-                                   f"offsets {r['last_offsets']}, expected {args.records} records in all")
-            offsets = checked_end_offsets(broker, topic, partitions, args.records)
-            out[role].update({"delivery_last_offsets": r["last_offsets"], "list_offsets_end": offsets,
-                              "list_offsets_sum": sum(offsets)})
-        else:
-            out[role]["check"] = f"{r['records']} records, every value checked, EOF at {sum(r['eof_offsets'])}"
-            out[role]["eof_offsets"] = r["eof_offsets"]
+
+    # produce: client i writes values [i*R/n, (i+1)*R/n) with the default partitioner (all to partition 0
+    # on a 1-partition topic)
+    shares = [split(records, n, i) for i in range(n)]
+    argvs = [common + ["-n", str(b - a), "--first-value", str(a), "-X", f"linger.ms={args.linger_ms}"]
+             for a, b in shares]
+    cpu0 = broker.cpu_seconds()
+    rs = run_clients(broker.name, "produce", argvs, args)
+    broker_cpu = broker.cpu_seconds() - cpu0
+    for r, (a, b) in zip(rs, shares):
+        if r["librdkafka"] != args.rdkafka_version or r["records"] != b - a or r["bytes"] != (b - a) * size or \
+                r["first_value"] != a or r["partitions"] != partitions:
+            raise RuntimeError(f"rdkafka_load produce against {broker.name}: unexpected {r}")
+    last = [max(r["last_offsets"][p] for r in rs) for p in range(partitions)]
+    if sum(o + 1 for o in last) != records:
+        raise RuntimeError(f"rdkafka_load produce against {broker.name}: delivery reports end at offsets {last}, "
+                           f"expected {records} records in all")
+    offsets = checked_end_offsets(broker, topic, partitions, records)
+    out["produce"] = {**combined(rs, records, size), "broker_cpu_s": broker_cpu, "delivery_last_offsets": last,
+                      "list_offsets_end": offsets, "list_offsets_sum": sum(offsets)}
+
+    # consume: disjoint shares, each client to its own end; the partitions' ends are the delivery reports'
+    # (Tansu's ListOffsets is not the log end, see checked_end_offsets)
+    ends = [o + 1 for o in last]
+    verify = ["--verify", "--values", str(records), "--streams", str(n)]
+    if n == 1:
+        argvs = [common + ["-n", str(records)] + verify]  # every partition from the beginning to its EOF
+    elif partitions == 1:
+        argvs = [common + ["-n", str(b - a), "--partition", "0", "--start-offset", str(a), "--end-offset", str(b)]
+                 + verify for a, b in shares]
+    elif partitions % n == 0:  # whole partitions, each from the beginning to its EOF
+        argvs = []
+        for i in range(n):
+            mine = range(*split(partitions, n, i))
+            argvs.append(common + ["-n", str(sum(ends[p] for p in mine))] +
+                         [x for p in mine for x in ("--partition", str(p))] + verify)
+    else:  # the same share of every partition
+        argvs = []
+        for i in range(n):
+            ranges = [(p,) + split(ends[p], n, i) for p in range(partitions)]
+            ranges = [(p, a, b) for p, a, b in ranges if b > a]
+            argvs.append(common + ["-n", str(sum(b - a for _, a, b in ranges))] +
+                         [x for p, a, b in ranges for x in ("--range", f"{p}:{a}:{b}")] + verify)
+    cpu0 = broker.cpu_seconds()
+    rs = run_clients(broker.name, "consume", argvs, args)
+    broker_cpu = broker.cpu_seconds() - cpu0
+    total = sum(r["records"] for r in rs)
+    value_sum = sum(r["value_sum"] for r in rs)
+    sq_sum = sum(r["value_sq_sum"] for r in rs) % 2 ** 64
+    if any(r["librdkafka"] != args.rdkafka_version or not r["verified"] or r["bytes"] != r["records"] * size
+           for r in rs) or total != records or value_sum != records * (records - 1) // 2 or \
+            sq_sum != (records - 1) * records * (2 * records - 1) // 6 % 2 ** 64:
+        raise RuntimeError(f"rdkafka_load consume against {broker.name}: unexpected {rs}")
+    stops = [max(r["stop_offsets"][p] for r in rs) for p in range(partitions)]
+    if stops != ends:
+        raise RuntimeError(f"rdkafka_load consume against {broker.name}: stopped at {stops}, the ends are {ends}")
+    out["consume"] = {**combined(rs, records, size), "broker_cpu_s": broker_cpu,
+                      "check": f"{total} records from {n} client(s), every value checked, each value once in all "
+                               f"(sums), end offsets {sum(stops)}",
+                      "stop_offsets": stops, "dropped_beyond_range": sum(r["dropped"] for r in rs)}
     return out
 
 
@@ -308,6 +406,8 @@ def report(r):
     else:
         extra = f", ListOffsets sum {r['list_offsets_sum']}" if "list_offsets_sum" in r else f", {r['check']}"
         client = f"client cpu {r['client_cpu_s']:.2f} s, " if "client_cpu_s" in r else ""
+        if r.get("clients", 1) > 1:
+            client = f"{r['clients']} clients, each {'/'.join(f'{x:.2f}' for x in r['client_seconds'])} s, " + client
         peers.log(f"  {r['broker']:6} {r['test']:21} rep {r['rep']}: {r['records_per_s']:>10,.0f} rec/s "
                   f"{r['mb_per_s']:6.1f} MB/s in {r['seconds']:.2f} s ({client}"
                   f"broker cpu {r['broker_cpu_s']:.2f} s{extra})")
@@ -376,6 +476,8 @@ def main():
     parser.add_argument("--gregor-rev", help="build this commit (via git archive) instead of the working tree")
     parser.add_argument("--gregor-bin", help="use this gregor binary instead of building the checkout")
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed to each client run")
+    parser.add_argument("--clients", type=int, default=1,
+                        help="rdkafka_load processes per measurement, sharing the records (the same for all brokers)")
     parser.add_argument("--pin", action="store_true",
                         help="run every broker on CPU 0 and every client on the other CPUs (the same for all brokers)")
     args = parser.parse_args()
@@ -384,6 +486,8 @@ def main():
         if len(cpus) < 2:
             parser.error("--pin needs at least 2 CPUs")
         peers.BROKER_CPUS, peers.CLIENT_CPUS = {cpus[0]}, set(cpus[1:])
+    if args.clients < 1 or args.clients > args.records:
+        parser.error("--clients must be between 1 and --records")
     args.only = set(args.only.split(","))
     if args.only & {"produce", "consume"}:  # the names of the kcat rows before rdkafka_load existed
         args.only = (args.only - {"produce", "consume"}) | {"kcat"}
@@ -422,7 +526,7 @@ def measure(args, brokers, binaries, env, path, kcat_version):
                   "gregor": args.gregor_bin or peers.checkout_description(args.gregor_rev),
                   "tansu": peers.TANSU_VERSION, "kcat": kcat_version, "rdkafka_load_librdkafka": args.rdkafka_version,
                   "records": args.records, "size": args.size,
-                  "linger_ms": args.linger_ms, "reps": args.reps, "e2e_rate": args.e2e_rate,
+                  "linger_ms": args.linger_ms, "reps": args.reps, "rdkafka_clients": args.clients, "e2e_rate": args.e2e_rate,
                   "e2e_linger_ms": args.e2e_linger_ms, "e2e_seconds": args.e2e_seconds, "e2e_warmup": args.e2e_warmup,
                   "pinning": {"broker_cpus": sorted(peers.BROKER_CPUS), "client_cpus": sorted(peers.CLIENT_CPUS)}
                   if args.pin else None}
@@ -435,6 +539,7 @@ def measure(args, brokers, binaries, env, path, kcat_version):
     conditions["load_at_end"] = os.getloadavg()
     lines, summary = summarize(results, brokers)
     print(f"\nmedians of {args.reps} runs ({conditions['date']}, {conditions['cpus']} cpus, "
+          f"{args.clients} rdkafka_load client(s), {'pinned' if args.pin else 'not pinned'}, "
           f"load {conditions['load_at_start'][0]:.1f} at start, {conditions['load_at_end'][0]:.1f} at end):")
     for line in lines:
         print("  " + line)

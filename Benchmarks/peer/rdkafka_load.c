@@ -26,10 +26,31 @@
  *   before, increasing within its partition (equal to the offset on a 1-partition topic), then the filler
  *   (so it expects a fresh topic written by `produce` without --same-buffer).
  *
+ *
+ * Several processes can share one measurement (compare.py --clients N):
+ *   --first-value K (produce): the values are numbers K .. K+RECORDS-1 instead of 0 .. RECORDS-1, so that
+ *     N producers, process i writing records [i*T/N, (i+1)*T/N) of T, write T distinct values.
+ *   --partition P (consume, repeatable): assign only partition P (default: every partition).
+ *   --start-offset O, --end-offset E (consume): each assigned partition is read from offset O (default: the
+ *     beginning) up to and including E-1 (default: up to its EOF); --range P:O:E sets one partition's
+ *     range (E = -1: to EOF). A partition with an end offset is done when offset E-1 has been consumed (it
+ *     is then paused; anything fetched beyond it is dropped and not counted); reaching EOF before E fails.
+ *     RECORDS is then the number this process must consume: the sum over its partitions of end - start.
+ *   --values V, --streams S (consume --verify): the topic holds the values 0 .. V-1 (default V = RECORDS),
+ *     written by S producers, producer j writing [j*V/S, (j+1)*V/S) in order; each value must be below V,
+ *     not seen before by this process, and increasing among its producer's values within its partition
+ *     (and equal to its offset when the topic has 1 partition and S = 1). The JSON then carries
+ *     value_sum and value_sq_sum (mod 2^64), so that the caller can check that N consumers together
+ *     saw every value once.
+ *   --wait-go: after the set-up (metadata, values laid out), print "ready" on a line of its own and wait
+ *     for a line on stdin before starting the clock, so that all processes start together.
+ *
  * Before the clock starts both modes fetch the topic's metadata (connection and partition count). Both
  * print one JSON line: records, bytes, seconds, records_per_s, mb_per_s, cpu_s (user + system time of
  * this whole process, librdkafka's threads included, between the two clock readings, from getrusage),
- * process_cpu_s (from start to exit), and what was checked. Any error exits non-zero with a message.
+ * process_cpu_s (from start to exit), start_mono and end_mono (the two clock readings, CLOCK_MONOTONIC
+ * seconds: one clock for every process on the machine, so the caller can take the span of several
+ * processes), and what was checked. Any error exits non-zero with a message.
  *
  * Built by build_rdkafka_load() in peers.py: gcc -O2 against Debian's librdkafka-dev headers, linked
  * against confluent-kafka's bundled librdkafka 2.16 (Debian's 2.0.2 cannot talk to Tansu 0.6).
@@ -37,6 +58,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,14 +68,23 @@
 #include <librdkafka/rdkafka.h>
 
 #define MAX_CONF 64
+#define MAX_RANGES 1024
+#define OFFSET_DEFAULT_START (-2) /* RD_KAFKA_OFFSET_BEGINNING */
+#define OFFSET_TO_EOF (-1)
 
 static struct {
     const char *mode, *bootstrap, *topic, *api;
-    long records, size, chunk;
-    int timeout_s, same_buffer, verify, wait_ms;
+    long records, size, chunk, first_value, values, streams;
+    int timeout_s, same_buffer, verify, wait_ms, wait_go;
     const char *conf[MAX_CONF][2];
     int conf_count;
-} opt = {.api = "batch", .records = 1000000, .size = 100, .chunk = 1000, .timeout_s = 300, .wait_ms = 10};
+    /* consume: --partition / --range, and --start-offset / --end-offset for the --partition ones */
+    int range_partition[MAX_RANGES];
+    int64_t range_start[MAX_RANGES], range_end[MAX_RANGES]; /* -2: start/end options apply */
+    int range_count;
+    int64_t start_offset, end_offset;
+} opt = {.api = "batch", .records = 1000000, .size = 100, .chunk = 1000, .timeout_s = 300, .wait_ms = 10,
+         .streams = 1, .start_offset = OFFSET_DEFAULT_START, .end_offset = OFFSET_TO_EOF};
 
 static void die(const char *fmt, ...) {
     va_list ap;
@@ -114,6 +145,17 @@ static int partition_count(rd_kafka_t *rk, rd_kafka_topic_t *rkt) {
     return n;
 }
 
+/* --wait-go: say that the set-up is done and wait for the go (a line on stdin). */
+static void wait_for_go(void) {
+    if (!opt.wait_go)
+        return;
+    printf("ready\n");
+    fflush(stdout);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin))
+        die("--wait-go: stdin closed before the go");
+}
+
 /* Value i: i as 10 decimal digits (SIZE >= 10), then 'v' up to SIZE bytes. */
 static void fill_value(char *p, long i) {
     char digits[24];
@@ -169,10 +211,11 @@ static int produce(void) {
     if (!values)
         die("cannot allocate %ld x %ld bytes", opt.records, opt.size);
     for (long i = 0; i < (opt.same_buffer ? 1 : opt.records); i++)
-        fill_value(values + i * opt.size, i);
+        fill_value(values + i * opt.size, opt.first_value + i);
     rd_kafka_message_t *batch = calloc(opt.chunk, sizeof *batch);
     int batch_api = strcmp(opt.api, "batch") == 0;
 
+    wait_for_go();
     double deadline = now() + opt.timeout_s;
     double start = now(), cpu_start = cpu_now();
     long next = 0, polls_due = 0;
@@ -232,9 +275,10 @@ static int produce(void) {
 
     double seconds = dr.end - start;
     printf("{\"mode\": \"produce\", \"api\": \"%s\", \"records\": %ld, \"bytes\": %ld, \"seconds\": %.6f, "
-           "\"records_per_s\": %.0f, \"mb_per_s\": %.2f, \"cpu_s\": %.3f, \"partitions\": %d, \"last_offsets\": [",
+           "\"records_per_s\": %.0f, \"mb_per_s\": %.2f, \"cpu_s\": %.3f, \"start_mono\": %.6f, \"end_mono\": %.6f, "
+           "\"first_value\": %ld, \"partitions\": %d, \"last_offsets\": [",
            opt.api, opt.records, dr.bytes, seconds, opt.records / seconds, dr.bytes / seconds / 1e6,
-           dr.cpu_end - cpu_start, dr.partitions);
+           dr.cpu_end - cpu_start, start, dr.end, opt.first_value, dr.partitions);
     for (int p = 0; p < dr.partitions; p++)
         printf("%s%" PRId64, p ? ", " : "", dr.last_offset[p]);
     rd_kafka_topic_destroy(rkt);
@@ -249,9 +293,22 @@ static int produce(void) {
 
 static struct {
     unsigned char *seen; /* bitmap of value numbers */
-    long *last;          /* per partition: the last value number */
+    long *last;          /* per partition and producer stream: the last value number */
     long checked;
+    uint64_t sum, sq_sum; /* of the value numbers, mod 2^64 */
 } ver;
+
+/* The producer stream that wrote value `seq`: j with j*V/S <= seq < (j+1)*V/S (compare.py's split). */
+static long stream_of(long seq) {
+    long j = (long)((double)seq * opt.streams / opt.values);
+    if (j >= opt.streams)
+        j = opt.streams - 1;
+    while (j > 0 && seq < (long)((__int128)j * opt.values / opt.streams))
+        j--;
+    while (j + 1 < opt.streams && seq >= (long)((__int128)(j + 1) * opt.values / opt.streams))
+        j++;
+    return j;
+}
 
 static void verify_value(const rd_kafka_message_t *m, int partitions) {
     static char filler[1 << 16];
@@ -268,17 +325,29 @@ static void verify_value(const rd_kafka_message_t *m, int partitions) {
                 m->offset);
         seq = seq * 10 + (p[k] - '0');
     }
-    if (seq >= opt.records || (ver.seen[seq >> 3] & (1u << (seq & 7))))
+    if (seq >= opt.values || (ver.seen[seq >> 3] & (1u << (seq & 7))))
         die("verify: value %ld out of range or seen twice (partition %d offset %" PRId64 ")", seq, m->partition,
             m->offset);
     ver.seen[seq >> 3] |= 1u << (seq & 7);
-    if (seq <= ver.last[m->partition] || (partitions == 1 && seq != m->offset))
+    long *last = &ver.last[(long)m->partition * opt.streams + stream_of(seq)];
+    if (seq <= *last || (partitions == 1 && opt.streams == 1 && seq != m->offset))
         die("verify: value %ld out of order at partition %d offset %" PRId64, seq, m->partition, m->offset);
-    ver.last[m->partition] = seq;
+    *last = seq;
     if (memcmp(p + 10, filler, opt.size - 10) != 0)
         die("verify: value %ld: filler differs", seq);
+    ver.sum += (uint64_t)seq;
+    ver.sq_sum += (uint64_t)seq * (uint64_t)seq;
     ver.checked++;
 }
+
+/* One assigned partition: where it starts and stops, and what was consumed. */
+struct part {
+    int64_t start, end; /* end: OFFSET_TO_EOF or the first offset not to consume */
+    int64_t eof;        /* the EOF offset librdkafka reported, -1 before */
+    int64_t stop;       /* the offset after the last one this partition had to consume, once done */
+    long count;
+    int done;
+};
 
 static int consume(void) {
     char errstr[512];
@@ -300,35 +369,57 @@ static int consume(void) {
     int partitions = partition_count(rk, rkt);
     rd_kafka_topic_destroy(rkt);
 
-    int64_t *eof = malloc(sizeof(int64_t) * partitions);
-    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(partitions);
-    for (int p = 0; p < partitions; p++) {
-        eof[p] = -1;
-        rd_kafka_topic_partition_list_add(list, opt.topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    /* Which partitions, from where to where: --partition/--range, or every partition from the beginning. */
+    struct part *parts = calloc(partitions, sizeof *parts);
+    int *assigned = calloc(partitions, sizeof *assigned);
+    if (!opt.range_count) {
+        if (partitions > MAX_RANGES)
+            die("more than %d partitions", MAX_RANGES);
+        for (int p = 0; p < partitions; p++, opt.range_count++) {
+            opt.range_partition[p] = p;
+            opt.range_start[p] = opt.range_end[p] = OFFSET_DEFAULT_START;
+        }
     }
+    for (int i = 0; i < opt.range_count; i++) {
+        int p = opt.range_partition[i];
+        if (p < 0 || p >= partitions || assigned[p])
+            die("partition %d: not in the topic (%d partitions) or given twice", p, partitions);
+        assigned[p] = 1;
+        parts[p].start = opt.range_start[i] == OFFSET_DEFAULT_START ? opt.start_offset : opt.range_start[i];
+        parts[p].end = opt.range_end[i] == OFFSET_DEFAULT_START ? opt.end_offset : opt.range_end[i];
+        if (parts[p].start < OFFSET_DEFAULT_START || parts[p].end < OFFSET_TO_EOF ||
+            (parts[p].end >= 0 && parts[p].end <= (parts[p].start < 0 ? 0 : parts[p].start)))
+            die("partition %d: empty or invalid range %" PRId64 " .. %" PRId64, p, parts[p].start, parts[p].end);
+        parts[p].eof = -1;
+    }
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(opt.range_count);
+    for (int p = 0; p < partitions; p++)
+        if (assigned[p])
+            rd_kafka_topic_partition_list_add(list, opt.topic, p)->offset = parts[p].start;
     if (opt.verify) {
         if (opt.size < 10 || opt.size > (1 << 16))
             die("--verify needs 10 <= size <= 65536");
-        ver.seen = calloc(opt.records / 8 + 1, 1);
-        ver.last = malloc(sizeof(long) * partitions);
-        for (int p = 0; p < partitions; p++)
-            ver.last[p] = -1;
+        ver.seen = calloc(opt.values / 8 + 1, 1);
+        ver.last = malloc(sizeof(long) * partitions * opt.streams);
+        for (long k = 0; k < (long)partitions * opt.streams; k++)
+            ver.last[k] = -1;
     }
     rd_kafka_queue_t *queue = rd_kafka_queue_get_consumer(rk);
     enum { BATCH = 10000 };
     rd_kafka_message_t **msgs = malloc(sizeof *msgs * BATCH);
-    long count = 0, bytes = 0;
-    int ended = 0, batch_api = strcmp(opt.api, "batch") == 0;
+    long count = 0, bytes = 0, dropped = 0;
+    int done = 0, batch_api = strcmp(opt.api, "batch") == 0;
 
+    wait_for_go();
     double deadline = now() + opt.timeout_s;
     double start = now(), cpu_start = cpu_now();
     rd_kafka_resp_err_t err = rd_kafka_assign(rk, list);
     if (err)
         die("assign: %s", rd_kafka_err2str(err));
-    while (ended < partitions) {
+    while (done < opt.range_count) {
         if (now() > deadline)
-            die("consume: timed out after %d s with %ld records, %d of %d partitions at their end", opt.timeout_s,
-                count, ended, partitions);
+            die("consume: timed out after %d s with %ld records, %d of %d partitions done", opt.timeout_s, count,
+                done, opt.range_count);
         ssize_t n;
         if (batch_api)
             n = rd_kafka_consume_batch_queue(queue, opt.wait_ms, msgs, BATCH);
@@ -338,19 +429,36 @@ static int consume(void) {
             die("consume_batch_queue: %s", rd_kafka_err2str(rd_kafka_last_error()));
         for (ssize_t k = 0; k < n; k++) {
             rd_kafka_message_t *m = msgs[k];
+            if (m->partition < 0 || m->partition >= partitions || !assigned[m->partition])
+                die("consume: a message or event for partition %d, which is not assigned", m->partition);
+            struct part *pt = &parts[m->partition];
             if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                if (m->partition < 0 || m->partition >= partitions)
-                    die("EOF for unknown partition %d", m->partition);
-                if (eof[m->partition] < 0)
-                    ended++;
-                eof[m->partition] = m->offset;
+                pt->eof = m->offset;
+                if (!pt->done && pt->end >= 0)
+                    die("consume: partition %d ended at offset %" PRId64 " before end offset %" PRId64,
+                        m->partition, m->offset, pt->end);
+                if (!pt->done) {
+                    pt->done = 1, done++;
+                    pt->stop = m->offset;
+                }
             } else if (m->err) {
                 die("consume: partition %d: %s", m->partition, rd_kafka_message_errstr(m));
+            } else if (pt->done || (pt->end >= 0 && m->offset >= pt->end)) {
+                dropped++; /* fetched beyond this process's range */
             } else {
                 count++;
+                pt->count++;
                 bytes += m->len;
                 if (opt.verify)
                     verify_value(m, partitions);
+                if (pt->end >= 0 && m->offset >= pt->end - 1) {
+                    pt->done = 1, done++;
+                    pt->stop = pt->end;
+                    rd_kafka_topic_partition_list_t *one = rd_kafka_topic_partition_list_new(1);
+                    rd_kafka_topic_partition_list_add(one, opt.topic, m->partition);
+                    rd_kafka_pause_partitions(rk, one); /* stop fetching beyond the range */
+                    rd_kafka_topic_partition_list_destroy(one);
+                }
             }
             rd_kafka_message_destroy(m);
         }
@@ -359,36 +467,71 @@ static int consume(void) {
     }
     double end = now(), cpu_end = cpu_now();
 
-    int64_t eof_sum = 0;
-    for (int p = 0; p < partitions; p++)
-        eof_sum += eof[p];
-    if (count != opt.records || eof_sum != opt.records)
-        die("consume: %ld records, end offsets sum to %" PRId64 ", expected %ld", count, eof_sum, opt.records);
+    /* Every partition: exactly the records from its start (0 for the beginning of a fresh topic) to its stop. */
+    for (int p = 0; p < partitions; p++) {
+        if (!assigned[p])
+            continue;
+        int64_t from = parts[p].start < 0 ? 0 : parts[p].start;
+        if (parts[p].count != parts[p].stop - from)
+            die("consume: partition %d: %ld records from offset %" PRId64 " to %" PRId64, p, parts[p].count, from,
+                parts[p].stop);
+    }
+    if (count != opt.records)
+        die("consume: %ld records, expected %ld", count, opt.records);
     if (opt.verify && ver.checked != opt.records)
         die("verify: %ld values checked, expected %ld", ver.checked, opt.records);
 
     double seconds = end - start;
     printf("{\"mode\": \"consume\", \"records\": %ld, \"bytes\": %ld, \"seconds\": %.6f, \"records_per_s\": %.0f, "
-           "\"mb_per_s\": %.2f, \"cpu_s\": %.3f, \"partitions\": %d, \"eof_offsets\": [",
-           count, bytes, seconds, count / seconds, bytes / seconds / 1e6, cpu_end - cpu_start, partitions);
+           "\"mb_per_s\": %.2f, \"cpu_s\": %.3f, \"start_mono\": %.6f, \"end_mono\": %.6f, \"dropped\": %ld, "
+           "\"partitions\": %d, \"start_offsets\": [",
+           count, bytes, seconds, count / seconds, bytes / seconds / 1e6, cpu_end - cpu_start, start, end, dropped,
+           partitions);
     for (int p = 0; p < partitions; p++)
-        printf("%s%" PRId64, p ? ", " : "", eof[p]);
+        printf("%s%" PRId64, p ? ", " : "", !assigned[p] ? -1 : parts[p].start < 0 ? 0 : parts[p].start);
+    printf("], \"stop_offsets\": [");
+    for (int p = 0; p < partitions; p++)
+        printf("%s%" PRId64, p ? ", " : "", assigned[p] ? parts[p].stop : -1);
+    printf("], \"eof_offsets\": [");
+    for (int p = 0; p < partitions; p++)
+        printf("%s%" PRId64, p ? ", " : "", parts[p].eof);
     printf("], \"verified\": %s", opt.verify ? "true" : "false");
+    if (opt.verify)
+        printf(", \"value_sum\": %" PRIu64 ", \"value_sq_sum\": %" PRIu64, ver.sum, ver.sq_sum);
     rd_kafka_queue_destroy(queue);
     rd_kafka_topic_partition_list_destroy(list);
     rd_kafka_consumer_close(rk);
     rd_kafka_destroy(rk);
     printf(", \"process_cpu_s\": %.3f, \"librdkafka\": \"%s\"}\n", cpu_now(), rd_kafka_version_str());
     free(msgs);
-    free(eof);
+    free(parts);
+    free(assigned);
     return 0;
 }
 
 static void usage(void) {
     fprintf(stderr,
             "usage: rdkafka_load produce|consume -b HOST:PORT -t TOPIC [-n RECORDS] [-s SIZE] [-X key=value]...\n"
-            "         [--api batch|single] [--chunk N] [--same-buffer] [--verify] [--wait-ms MS] [--timeout SECONDS]\n");
+            "         [--api batch|single] [--chunk N] [--same-buffer] [--verify] [--wait-ms MS] [--timeout SECONDS]\n"
+            "         [--wait-go] [--first-value K] [--partition P]... [--start-offset O] [--end-offset E]\n"
+            "         [--range P:START:END]... [--values V] [--streams S]\n");
     exit(2);
+}
+
+static int64_t parse_offset(const char *v) {
+    char *end;
+    long long x = strtoll(v, &end, 10);
+    if (*end || end == v)
+        usage();
+    return x;
+}
+
+static void add_range(int partition, int64_t start, int64_t end) {
+    if (opt.range_count == MAX_RANGES)
+        die("more than %d --partition/--range options", MAX_RANGES);
+    opt.range_partition[opt.range_count] = partition;
+    opt.range_start[opt.range_count] = start;
+    opt.range_end[opt.range_count++] = end;
 }
 
 int main(int argc, char **argv) {
@@ -402,6 +545,8 @@ int main(int argc, char **argv) {
             opt.same_buffer = 1;
         else if (!strcmp(a, "--verify"))
             opt.verify = 1;
+        else if (!strcmp(a, "--wait-go"))
+            opt.wait_go = 1;
         else if (!v)
             usage();
         else if (i++, !strcmp(a, "-b"))
@@ -420,7 +565,28 @@ int main(int argc, char **argv) {
             opt.wait_ms = atoi(v);
         else if (!strcmp(a, "--timeout"))
             opt.timeout_s = atoi(v);
-        else if (!strcmp(a, "-X")) {
+        else if (!strcmp(a, "--first-value"))
+            opt.first_value = parse_offset(v);
+        else if (!strcmp(a, "--values"))
+            opt.values = parse_offset(v);
+        else if (!strcmp(a, "--streams"))
+            opt.streams = parse_offset(v);
+        else if (!strcmp(a, "--partition"))
+            add_range((int)parse_offset(v), OFFSET_DEFAULT_START, OFFSET_DEFAULT_START);
+        else if (!strcmp(a, "--start-offset")) {
+            if ((opt.start_offset = parse_offset(v)) < 0)
+                usage();
+        } else if (!strcmp(a, "--end-offset")) {
+            if ((opt.end_offset = parse_offset(v)) < 1)
+                usage();
+        } else if (!strcmp(a, "--range")) {
+            int partition;
+            long long start, end;
+            char tail;
+            if (sscanf(v, "%d:%lld:%lld%c", &partition, &start, &end, &tail) != 3 || start < 0 || end < -1)
+                usage();
+            add_range(partition, start, end);
+        } else if (!strcmp(a, "-X")) {
             const char *eq = strchr(v, '=');
             if (!eq || opt.conf_count == MAX_CONF)
                 usage();
@@ -429,15 +595,24 @@ int main(int argc, char **argv) {
         } else
             usage();
     }
-    if (!opt.bootstrap || !opt.topic || opt.records < 1 || opt.records >= 10000000000L || opt.size < 1 || opt.chunk < 1 || opt.timeout_s < 1 || opt.wait_ms < 0 ||
+    if (!opt.values)
+        opt.values = opt.records;
+    if (!opt.bootstrap || !opt.topic || opt.records < 1 || opt.size < 1 || opt.chunk < 1 || opt.timeout_s < 1 ||
+        opt.wait_ms < 0 || opt.first_value < 0 || opt.first_value + opt.records > 10000000000L ||
+        opt.values < 1 || opt.values >= 10000000000L || opt.streams < 1 || opt.streams > opt.values ||
         (strcmp(opt.api, "batch") && strcmp(opt.api, "single")))
         usage();
     if (!strcmp(opt.mode, "produce")) {
         if (opt.size < 10)
             die("values start with a 10-digit number: use -s 10 or more");
+        if (opt.range_count || opt.start_offset != OFFSET_DEFAULT_START || opt.end_offset != OFFSET_TO_EOF)
+            die("--partition, --range, --start-offset and --end-offset are for consume");
         return produce();
     }
-    if (!strcmp(opt.mode, "consume"))
+    if (!strcmp(opt.mode, "consume")) {
+        if (opt.values < opt.records)
+            die("--values must be at least RECORDS");
         return consume();
+    }
     usage();
 }
