@@ -4,7 +4,8 @@ import KafkaProtocol
 ///
 /// Every request goes out at the highest version both sides support. The client's ranges are the
 /// schema's, narrowed where the client does not implement a version's semantics: Produce from v3 and
-/// Fetch from v4 (record batch v2 only), Metadata from v1 (null topics = all).
+/// Fetch from v4 (record batch v2 only), Metadata from v1 (null topics = all), OffsetCommit from v2
+/// and OffsetFetch from v1 (offsets kept by the group coordinator, not ZooKeeper).
 public struct ApiVersionTable: Sendable, Hashable {
     /// What the broker advertised in ApiVersions, by API key.
     public let brokerRanges: [ApiKey: ClosedRange<Int16>]
@@ -32,6 +33,9 @@ public struct ApiVersionTable: Sendable, Hashable {
         .metadata: 1...12,
         .listOffsets: 1...8,
         .apiVersions: 0...3,
+        // v0/v1 kept offsets in ZooKeeper (and v1 OffsetCommit carried per-partition timestamps).
+        .offsetCommit: 2...9,
+        .offsetFetch: 1...9,
     ]
 
     /// The highest version both sides support, or nil when there is none (or the broker lacks the API).

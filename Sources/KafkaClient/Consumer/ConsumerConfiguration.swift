@@ -1,4 +1,7 @@
 /// The consumer's settings, named after Kafka's consumer configs, with Kafka's defaults.
+///
+/// Group settings matter once `groupId` is set: `subscribe` then joins the group, and `commit` /
+/// `committed` (and positions of newly assigned partitions) use the group's committed offsets.
 public struct ConsumerConfiguration: Sendable {
     /// `auto.offset.reset`: where to start when a partition has no position or its position is out of
     /// range.
@@ -30,6 +33,33 @@ public struct ConsumerConfiguration: Sendable {
     public var maxPollRecords: Int = 500
     /// `check.crcs`: verify each batch's CRC-32C before handing out its records.
     public var checkCRCs: Bool = true
+
+    /// `group.id`: the consumer group to join (`subscribe`) and to commit offsets for.
+    public var groupId: String?
+    /// `group.instance.id`: a stable identity that makes this member static (KIP-345): it keeps its
+    /// partitions across restarts within `sessionTimeout` and sends no LeaveGroup on close.
+    public var groupInstanceId: String?
+    /// `session.timeout.ms` (45 s, Kafka 3.x): without a heartbeat for this long, the coordinator
+    /// evicts the member.
+    public var sessionTimeout: Duration = .seconds(45)
+    /// `heartbeat.interval.ms` (3 s).
+    public var heartbeatInterval: Duration = .seconds(3)
+    /// `max.poll.interval.ms` (5 min): a member that does not poll for this long leaves the group; also
+    /// sent as the rebalance timeout.
+    public var maxPollInterval: Duration = .seconds(300)
+    /// `partition.assignment.strategy`, in order of preference. Kafka's Java client default
+    /// `[range, cooperative-sticky]` (librdkafka's is `range,roundrobin`): range is picked while every
+    /// member supports it, and the group rebalances eagerly until range is removed from every member's
+    /// list; `[CooperativeStickyAssignor()]` alone rebalances cooperatively.
+    public var assignors: [any PartitionAssignor] = [RangeAssignor(), CooperativeStickyAssignor()]
+    /// `enable.auto.commit` (true): commit consumed positions every `autoCommitInterval`, before a
+    /// rebalance and on close.
+    public var enableAutoCommit: Bool = true
+    /// `auto.commit.interval.ms` (5 s).
+    public var autoCommitInterval: Duration = .seconds(5)
+    /// `allow.auto.create.topics` (true): subscribing to a missing topic may create it, if the broker
+    /// allows (`auto.create.topics.enable`).
+    public var allowAutoCreateTopics: Bool = true
 
     public init() {}
 }

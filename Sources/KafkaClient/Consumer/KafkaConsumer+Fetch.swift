@@ -3,11 +3,13 @@ import KafkaRecords
 import NIOCore
 
 extension KafkaConsumer {
-    /// Gives every partition without a position one: its pending seek, else `auto.offset.reset`.
+    /// Gives every partition without a position one: its pending seek, else the group's committed
+    /// offset, else `auto.offset.reset`.
     func resolvePositions() async throws {
+        try await resolveCommittedPositions()
         var wanted: [TopicPartition: OffsetSpec] = [:]
         for tp in order {
-            guard let state = partitions[tp], state.position == nil else { continue }
+            guard let state = partitions[tp], state.position == nil, state.reset != nil || !state.needsCommitted else { continue }
             if let reset = state.reset {
                 wanted[tp] = reset
             } else {

@@ -3,17 +3,21 @@ import KafkaRecords
 import Logging
 import NIOCore
 
-/// A fetch-based Kafka consumer over manually assigned partitions.
+/// A fetch-based Kafka consumer, over manually assigned partitions or as a member of a consumer group.
 ///
-/// `assign` the partitions, optionally `seek`, then `poll`. Each poll returns the records fetched so far
-/// (in offset order per partition), fetching from every leader in parallel when nothing is buffered.
-/// Positions without an offset start per `auto.offset.reset`. Consumer groups (subscribe, commits,
-/// rebalances) come later and will sit on top of this: a group only decides the assignment and the
-/// starting positions. An actor: one poll at a time; seeks between polls.
+/// Either `assign` partitions (optionally `seek`), or set `groupId` and `subscribe` to topics: the group
+/// then decides the assignment (see `KafkaConsumer+Group`). Each `poll` first does what the group needs
+/// (join, rebalance callbacks, auto-commit), then returns the records fetched so far (in offset order per
+/// partition), fetching from every leader in parallel when nothing is buffered. A partition without a
+/// position starts at the group's committed offset (when `groupId` is set), else per
+/// `auto.offset.reset`. An actor: one poll at a time; seeks and commits between polls or in rebalance
+/// callbacks.
 public actor KafkaConsumer {
     public nonisolated let cluster: ClusterClient
     public nonisolated let configuration: ConsumerConfiguration
     private let ownsCluster: Bool
+    /// The group side (membership, commits), when `groupId` is set.
+    nonisolated let coordinator: ConsumerCoordinator?
 
     struct PartitionState {
         /// The next offset to fetch; nil until reset.
@@ -23,6 +27,8 @@ public actor KafkaConsumer {
         var highWatermark: Int64?
         var logStartOffset: Int64?
         var lastStableOffset: Int64?
+        /// Start from the group's committed offset (looked up before `auto.offset.reset` applies).
+        var needsCommitted = false
     }
 
     var partitions: [TopicPartition: PartitionState] = [:]
@@ -31,30 +37,49 @@ public actor KafkaConsumer {
     var bufferHead = 0
     var closed = false
     var polling = false
+    var group = ConsumerGroupState()
     var logger: Logger { cluster.configuration.logger }
 
     public init(cluster: ClusterClient, configuration: ConsumerConfiguration = .init()) {
         self.cluster = cluster
         self.configuration = configuration
         self.ownsCluster = false
+        self.coordinator = Self.coordinator(cluster: cluster, configuration: configuration)
     }
 
     /// A consumer with its own cluster client; `close()` closes it too.
     public init(clientConfiguration: ClientConfiguration, configuration: ConsumerConfiguration = .init()) {
-        self.cluster = ClusterClient(configuration: clientConfiguration)
+        let cluster = ClusterClient(configuration: clientConfiguration)
+        self.cluster = cluster
         self.configuration = configuration
         self.ownsCluster = true
+        self.coordinator = Self.coordinator(cluster: cluster, configuration: configuration)
+    }
+
+    private static func coordinator(cluster: ClusterClient, configuration: ConsumerConfiguration) -> ConsumerCoordinator? {
+        guard let groupId = configuration.groupId, !groupId.isEmpty else { return nil }
+        return ConsumerCoordinator(groupId: groupId, cluster: cluster, configuration: configuration)
     }
 
     public init(bootstrap: [String], configuration: ConsumerConfiguration = .init()) throws {
         self.init(clientConfiguration: try ClientConfiguration(bootstrap: bootstrap), configuration: configuration)
     }
 
-    /// Replaces the assignment. Partitions kept keep their positions; new ones start per
-    /// `auto.offset.reset` unless sought.
+    /// Replaces the assignment. Partitions kept keep their positions; new ones start at the group's
+    /// committed offset (with a `groupId`) or per `auto.offset.reset`, unless sought. Not allowed while
+    /// subscribed: the next poll then fails (call `unsubscribe()` first).
     public func assign(_ newPartitions: [TopicPartition]) {
+        guard !group.isSubscribed else {
+            group.misuse = KafkaClientError(.invalidArgument, "assign() while subscribed to topics: call unsubscribe() first")
+            return
+        }
+        setAssignment(newPartitions)
+    }
+
+    /// The assignment without the subscription check (also used by the group).
+    func setAssignment(_ newPartitions: [TopicPartition]) {
         var next: [TopicPartition: PartitionState] = [:]
-        for tp in newPartitions { next[tp] = partitions[tp] ?? PartitionState() }
+        for tp in newPartitions { next[tp] = partitions[tp] ?? PartitionState(needsCommitted: coordinator != nil) }
         partitions = next
         order = newPartitions.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         dropBuffered { next[$0] == nil }
@@ -68,6 +93,7 @@ public actor KafkaConsumer {
         guard offset >= 0 else { throw KafkaClientError(.invalidArgument, "cannot seek \(tp) to negative offset \(offset)") }
         partitions[tp]?.position = offset
         partitions[tp]?.reset = nil
+        partitions[tp]?.needsCommitted = false
         dropBuffered { $0 == tp }
     }
 
@@ -129,9 +155,17 @@ public actor KafkaConsumer {
         guard !polling else { throw KafkaClientError(.invalidArgument, "poll is already running on this consumer") }
         polling = true
         defer { polling = false }
+        if let misuse = group.misuse {
+            group.misuse = nil
+            throw misuse
+        }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while true {
+            if coordinator != nil {
+                guard try await ensureActiveGroup(until: deadline) else { return [] }
+                await maybeAutoCommit()
+            }
             if bufferHead < buffer.count { return takeBuffered() }
             let remaining = deadline - clock.now
             guard remaining > .zero, !Task.isCancelled else { return [] }
@@ -147,8 +181,11 @@ public actor KafkaConsumer {
         }
     }
 
-    /// Stops the consumer; closes the cluster client if it created it.
+    /// Stops the consumer: with a group, commits (auto-commit), hands its partitions back (revoked
+    /// callback) and leaves the group (not a static member); closes the cluster client if it created it.
     public func close() async {
+        guard !closed else { return }
+        await closeGroup()
         closed = true
         partitions = [:]
         order = []
@@ -164,6 +201,7 @@ public actor KafkaConsumer {
             guard partitions[tp] != nil else { throw notAssigned(tp) }
             partitions[tp]?.position = nil
             partitions[tp]?.reset = spec
+            partitions[tp]?.needsCommitted = false
             dropBuffered { $0 == tp }
         }
     }

@@ -42,6 +42,13 @@ public struct KafkaClientError: Error, Sendable, Hashable, CustomStringConvertib
         case deliveryTimedOut
         /// The idempotent producer lost its sequence state and failed the batch to stay correct.
         case producerStateLost
+        /// An offset commit failed because the group rebalanced without this member (Kafka's
+        /// `CommitFailedException`): its partitions may already belong to another member. The next
+        /// poll rejoins.
+        case commitFailed
+        /// The group is rebalancing: poll to finish the rebalance, then commit again (Kafka's
+        /// `RebalanceInProgressException`).
+        case rebalanceInProgress
     }
 
     public var code: Code

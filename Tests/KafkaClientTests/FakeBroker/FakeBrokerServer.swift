@@ -12,6 +12,8 @@ enum FakeReply: Sendable {
     case close
     /// Wait, then do the inner reply. Replies still leave in request order.
     indirect case delayed(TimeAmount, FakeReply)
+    /// Reply when the future completes (a JoinGroup held until the rebalance completes).
+    case later(EventLoopFuture<FakeReply>)
 
     /// The response frame for `request`, at its version and correlation id.
     static func response<Response: KafkaResponse>(
@@ -95,6 +97,8 @@ final class FakeBrokerHandler: ChannelInboundHandler {
             return loop.makeSucceededVoidFuture()
         case .delayed(let amount, let inner):
             return loop.scheduleTask(in: amount) {}.futureResult.flatMap { deliver(inner, context: context, loop: loop) }
+        case .later(let future):
+            return future.hop(to: loop).flatMap { deliver($0, context: context, loop: loop) }
         }
     }
 }

@@ -35,8 +35,9 @@ struct FakeTopic {
 typealias FakeHook = @Sendable (KafkaRequestFrame, _ broker: Int32) -> FakeReply?
 
 /// An in-memory Kafka cluster of N fake brokers on loopback, small enough to reason about: enough of
-/// ApiVersions, Metadata, Produce, Fetch, ListOffsets, InitProducerId and the admin APIs to drive the
-/// client, with hooks to inject errors, delays, closes and malformed answers per request.
+/// ApiVersions, Metadata, Produce, Fetch, ListOffsets, InitProducerId, the admin APIs and a group
+/// coordinator (`FakeGroups`) to drive the client, with hooks to inject errors, delays, closes and
+/// malformed answers per request.
 final class FakeCluster: Sendable {
     struct State {
         var ports: [Int32: Int] = [:]
@@ -53,6 +54,8 @@ final class FakeCluster: Sendable {
     }
 
     let state = Mutex(State())
+    /// The group coordinator (see `FakeGroups`).
+    let groups = FakeGroups()
     private let servers: Mutex<[FakeBrokerServer]> = Mutex([])
 
     static let defaultRanges: [ApiKey: ClosedRange<Int16>] = Dictionary(
@@ -65,11 +68,14 @@ final class FakeCluster: Sendable {
             let server = try await FakeBrokerServer.start(nodeId: Int32(id), cluster: cluster)
             cluster.servers.withLock { $0.append(server) }
             cluster.state.withLock { $0.ports[Int32(id)] = server.port }
+            cluster.groups.ports.withLock { $0[Int32(id)] = server.port }
         }
+        cluster.groups.start()
         return cluster
     }
 
     func shutdown() async {
+        groups.stop()
         for server in servers.withLock({ $0 }) { await server.stop() }
     }
 
@@ -152,6 +158,7 @@ final class FakeCluster: Sendable {
         }
         for hook in hooks { if let reply = hook(frame, broker) { return reply } }
         do {
+            if let reply = try groups.handle(frame, broker: broker) { return reply }
             return try answer(frame, broker: broker)
         } catch {
             return .close
