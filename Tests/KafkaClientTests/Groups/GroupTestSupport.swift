@@ -122,3 +122,15 @@ extension FakeCluster {
 
     func joinRequests() -> [JoinGroupRequest] { received(.joinGroup).compactMap { try? $0.decode(JoinGroupRequest.self) } }
 }
+
+/// A flag that is set once; `setOnce()` is true for the first caller only.
+final class AtomicFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func setOnce() -> Bool { !flag.exchange(true, ordering: .relaxed) }
+}
+
+/// A counter; `increment()` returns the new value.
+final class AtomicCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    func increment() -> Int { value.add(1, ordering: .relaxed).newValue }
+}
