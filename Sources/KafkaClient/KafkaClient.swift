@@ -7,6 +7,9 @@
 //     KafkaAdmin                    topics, partitions, configs, offsets, cluster (over ClusterClient)
 //     KafkaProducer                 send → ProducerState (lock) → sender drain → Produce requests
 //     KafkaConsumer (actor)         assign/seek → ListOffsets resets → parallel Fetch → records
+//       └─ ConsumerCoordinator      group membership: FindCoordinator, Join/Sync, heartbeats, commits
+//            └─ GroupMembership     the member's state machine (no I/O)
+//     PartitionAssignor             range, roundrobin, cooperative-sticky (Kafka's algorithms)
 //
 // How a request travels: the caller encodes the request (correlation id 0) off the event loop; the
 // connection handler stamps the next correlation id as it writes, so ids follow wire order, and
@@ -27,5 +30,14 @@
 // sequences assigned at the first send, retries keep their sequence and go in sequence order, and a
 // broken sequence makes the producer start over with a new producer id.
 //
-// The consumer is fetch-based and has no groups yet: a group protocol will decide the assignment and
-// the starting positions, then use the same fetch path.
+// The consumer is fetch-based; a consumer group only decides the assignment and where positions
+// start. `subscribe` makes the next poll join (Kafka's classic protocol, as the Java client runs it):
+// find the coordinator and open a connection of its own to it; JoinGroup (MEMBER_ID_REQUIRED first,
+// KIP-394) with one protocol per assignor, each carrying a `ConsumerProtocolSubscription` (topics,
+// owned partitions, generation); the leader decodes every member's subscription, runs the selected
+// assignor over fresh metadata and sends the assignments in SyncGroup; every member adopts its
+// assignment, and newly assigned partitions start at the group's committed offsets (OffsetFetch),
+// else `auto.offset.reset`. A heartbeat task keeps the membership alive and notices rebalances; the
+// next poll prepares (auto-commit, revoke callbacks: everything when eager, only what moves when
+// cooperative) and rejoins. A JoinGroup that outlives a poll's timeout keeps going in its own task.
+// Commits carry the generation, so a member the group moved on from gets `.commitFailed`.

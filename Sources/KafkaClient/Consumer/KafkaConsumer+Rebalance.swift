@@ -12,7 +12,8 @@ extension KafkaConsumer {
         if let fatal = coordinator.membership.fatalError { throw fatal }
         if group.heartbeats == nil { group.heartbeats = Task { await coordinator.runHeartbeats() } }
         checkRejoinTriggers(coordinator)
-        while group.pendingJoin != nil || coordinator.membership.rejoinNeeded {
+        // Re-checked after every await: unsubscribe or close may have run meanwhile.
+        while group.isSubscribed, !closed, group.pendingJoin != nil || coordinator.membership.rejoinNeeded {
             if group.pendingJoin == nil {
                 let prepare = coordinator.withMembership { membership -> Bool in
                     defer { membership.needsJoinPrepare = false }
@@ -58,7 +59,8 @@ extension KafkaConsumer {
             return JoinGroupRequest.JoinGroupRequestProtocol(name: assignor.name, metadata: subscription.encoded())
         }
         group.joinedTopics = group.topics
-        let leader = GroupLeaderAssignment(cluster: cluster, assignors: configuration.assignors)
+        let leader = GroupLeaderAssignment(
+            cluster: cluster, assignors: configuration.assignors, allowAutoCreate: configuration.allowAutoCreateTopics)
         group.pendingJoin = PendingResult.start { await coordinator.joinGroup(protocols: protocols, leader: leader) }
     }
 
@@ -108,7 +110,7 @@ extension KafkaConsumer {
         }
         let assignment = try ConsumerAssignment(decoding: bytes)
         group.leaderPartitionCounts = partitionCounts
-        group.nextLeaderMetadataCheck = partitionCounts == nil ? nil : .now + cluster.configuration.metadataMaxAge
+        group.nextLeaderMetadataCheck = partitionCounts.map { .now + leaderMetadataInterval($0) }
         group.assignedGeneration = generation.generationId
         let subscribed = Set(group.topics)
         let assigned = Set(assignment.partitions)
@@ -133,6 +135,12 @@ extension KafkaConsumer {
         if let firstError { throw firstError }
     }
 
+    /// How often the leader looks for partition changes: `metadata.max.age.ms`, or every second while a
+    /// subscribed topic is missing (so a topic created later is picked up soon).
+    private func leaderMetadataInterval(_ counts: [String: Int]) -> Duration {
+        counts.values.contains(0) ? min(.seconds(1), cluster.configuration.metadataMaxAge) : cluster.configuration.metadataMaxAge
+    }
+
     /// Rejoin when the subscription changed since the last join, or (as leader) when a subscribed
     /// topic's partition count changed since the assignment; the leader refreshes those topics'
     /// metadata every `metadata.max.age.ms`.
@@ -144,7 +152,7 @@ extension KafkaConsumer {
         let now = ContinuousClock.now
         if let next = group.nextLeaderMetadataCheck, now >= next {
             cluster.requestMetadataRefresh(topics: counts.keys)
-            group.nextLeaderMetadataCheck = now + cluster.configuration.metadataMaxAge
+            group.nextLeaderMetadataCheck = now + leaderMetadataInterval(counts)
         }
         let metadata = cluster.metadata
         for (topic, count) in counts {

@@ -162,6 +162,7 @@ public actor KafkaConsumer {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while true {
+            guard !closed else { throw KafkaClientError(.closed, "the consumer was closed while polling") }
             if coordinator != nil {
                 guard try await ensureActiveGroup(until: deadline) else { return [] }
                 await maybeAutoCommit()
@@ -185,8 +186,8 @@ public actor KafkaConsumer {
     /// callback) and leaves the group (not a static member); closes the cluster client if it created it.
     public func close() async {
         guard !closed else { return }
+        closed = true  // first: a poll running concurrently stops instead of rejoining
         await closeGroup()
-        closed = true
         partitions = [:]
         order = []
         buffer = []

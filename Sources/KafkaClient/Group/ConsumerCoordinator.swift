@@ -52,16 +52,23 @@ final class ConsumerCoordinator: Sendable {
 
     /// The open connection to the coordinator, finding the coordinator first when unknown.
     func coordinatorConnection() async throws -> BrokerConnection {
-        if let known = state.withLock({ $0.coordinator }), known.connection.isActive { return known.connection }
+        let (known, closed) = state.withLock { ($0.coordinator, $0.closed) }
+        guard !closed else { throw KafkaClientError(.closed, "the consumer of group '\(groupId)' is closed") }
+        if let known, known.connection.isActive { return known.connection }
         let node = try await cluster.findCoordinator(groupId)
         let connection = try await BrokerConnection.connect(to: node.address, configuration: cluster.configuration)
-        let chosen = state.withLock { state -> BrokerConnection in
+        let chosen = state.withLock { state -> BrokerConnection? in
+            if state.closed { return nil }
             if let existing = state.coordinator, existing.connection.isActive, existing.node.nodeId == node.nodeId {
                 return existing.connection
             }
             state.coordinator = Coordinator(node: node, connection: connection)
             state.lastHeartbeatAnswer = .now
             return connection
+        }
+        guard let chosen else {
+            await connection.close()
+            throw KafkaClientError(.closed, "the consumer of group '\(groupId)' is closed")
         }
         if chosen !== connection { await connection.close() } else {
             logger.debug("group \(groupId): coordinator is broker \(node)")

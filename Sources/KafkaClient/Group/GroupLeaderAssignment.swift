@@ -8,6 +8,8 @@ import NIOCore
 struct GroupLeaderAssignment: Sendable {
     let cluster: ClusterClient
     let assignors: [any PartitionAssignor]
+    /// `allow.auto.create.topics`: the leader's metadata request may create missing subscribed topics.
+    var allowAutoCreate = false
 
     struct Result: Sendable {
         var assignments: [String: ByteBuffer]
@@ -27,7 +29,7 @@ struct GroupLeaderAssignment: Sendable {
             subscriptions[member.memberId] = subscription
         }
         let topics = Set(subscriptions.values.flatMap(\.topics)).sorted()
-        let metadata = topics.isEmpty ? cluster.metadata : try await cluster.refreshMetadata(topics: topics)
+        let metadata = topics.isEmpty ? cluster.metadata : try await cluster.refreshMetadata(topics: topics, allowAutoCreate: allowAutoCreate)
         var counts: [String: Int] = [:]
         for topic in topics { if let count = metadata.partitionCount(topic) { counts[topic] = count } }
         let assignment = assignor.assign(partitionsPerTopic: counts, subscriptions: subscriptions)
