@@ -78,4 +78,21 @@ struct ConsumerProtocolTests {
         let v0 = try ConsumerAssignment(decoding: assignment.encoded(version: 0))
         #expect(v0.partitions == decoded.partitions)
     }
+
+    @Test func bytesKafkaPythonWritesDecode() throws {
+        // kafka-python 3.0: ConsumerProtocolSubscription(version=3, topics=['orders', 'audit'],
+        // user_data=int32 7, owned_partitions=[orders: [2, 0]], generation_id=7, rack_id='r1').encode()
+        let subscription = try ConsumerSubscription(decoding: ByteBufferAllocatorHelper.bytes(
+            "00030000000200066f72646572730005617564697400000004000000070000000100066f72646572730000000200000002000000000000000700027231"))
+        #expect(subscription.topics == ["orders", "audit"])
+        #expect(subscription.ownedPartitions == [TopicPartition("orders", 2), TopicPartition("orders", 0)])
+        #expect(subscription.generationId == 7)
+        #expect(subscription.rackId == "r1")
+        #expect(CooperativeStickyAssignor.memberData(subscription).generation == 7)
+        // ConsumerProtocolAssignment(version=0, assigned_partitions=[orders: [1, 3]], user_data=None)
+        let assignment = try ConsumerAssignment(decoding: ByteBufferAllocatorHelper.bytes(
+            "00000000000100066f7264657273000000020000000100000003ffffffff"))
+        #expect(assignment.partitions == [TopicPartition("orders", 1), TopicPartition("orders", 3)])
+        #expect(assignment.userData == nil)
+    }
 }
