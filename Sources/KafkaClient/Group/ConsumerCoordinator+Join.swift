@@ -18,7 +18,8 @@ extension ConsumerCoordinator {
         do {
             connection = try await coordinatorConnection()
         } catch {
-            return .failed(Self.clientError(error, "cannot reach the coordinator of group '\(groupId)'"), .backoff)
+            let failure = Self.clientError(error, "cannot reach the coordinator of group '\(groupId)'")
+            return .failed(failure, failure.isRetriable ? .backoff : .fail)
         }
         do {
             let step = try await sendJoin(protocols, on: connection)
@@ -29,7 +30,16 @@ extension ConsumerCoordinator {
             var assignments: [SyncGroupRequest.SyncGroupRequestAssignment] = []
             var counts: [String: Int]?
             if response.leader == response.memberId, !response.skipAssignment {
-                let result = try await leader.assign(protocolName: generation.protocolName ?? "", members: response.members)
+                // The leader's own failures (metadata, a member's unreadable subscription) leave the
+                // coordinator connection alone.
+                let result: GroupLeaderAssignment.Result
+                do {
+                    result = try await leader.assign(protocolName: generation.protocolName ?? "", members: response.members)
+                } catch {
+                    let failure = Self.clientError(error, "the assignment of group '\(groupId)' failed")
+                    withMembership { $0.requestRejoin("the leader could not assign: \(failure.message)") }
+                    return .failed(failure, failure.isRetriable ? .backoff : .fail)
+                }
                 assignments = result.assignments.sorted { $0.key < $1.key }.map { .init(memberId: $0.key, assignment: $0.value) }
                 counts = result.partitionCounts
             }
