@@ -96,7 +96,8 @@ struct ProducerRecoveryTests {
         try await withFakeCluster { cluster in
             cluster.createTopic("t", partitions: 1)
             cluster.addHook { frame, _ in frame.apiKey == .produce ? Self.answer(frame, code: .notEnoughReplicas) : nil }
-            let producer = try producer(cluster) { $0.deliveryTimeout = .milliseconds(300) }
+            // Long enough for several retries (20 ms backoff) even on a busy machine.
+            let producer = try producer(cluster) { $0.deliveryTimeout = .seconds(1) }
             let clock = ContinuousClock()
             let start = clock.now
             let error = await clientError { _ = try await producer.send(topic: "t", value: ByteBuffer(string: "x")) }
