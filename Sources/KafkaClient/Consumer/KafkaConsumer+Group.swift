@@ -22,7 +22,8 @@ extension KafkaConsumer {
     /// Calling it again with other topics rejoins with the new subscription.
     ///
     /// Throws `.invalidArgument` without a `groupId`, with no topics (use `unsubscribe()`), after
-    /// `assign` (call `assign([])` first), or when the assignors share no rebalance protocol.
+    /// `assign` (call `assign([])` first), when the assignors share no rebalance protocol, or when the
+    /// heartbeat interval is not below the session timeout.
     public func subscribe(topics: [String], listener: (any ConsumerRebalanceListener)? = nil) throws {
         guard !closed else { throw KafkaClientError(.closed, "the consumer is closed") }
         guard coordinator != nil else {
@@ -33,6 +34,9 @@ extension KafkaConsumer {
         guard !configuration.assignors.isEmpty, commonRebalanceProtocol(configuration.assignors) != nil else {
             throw KafkaClientError(
                 .invalidArgument, "assignors \(configuration.assignors.map(\.name)) share no rebalance protocol (partition.assignment.strategy)")
+        }
+        guard configuration.heartbeatInterval < configuration.sessionTimeout else {
+            throw KafkaClientError(.invalidArgument, "heartbeat.interval.ms must be lower than session.timeout.ms")
         }
         guard group.isSubscribed || order.isEmpty else {
             throw KafkaClientError(.invalidArgument, "subscribe() after assign(): call assign([]) first")
