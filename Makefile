@@ -32,8 +32,9 @@ $(VENV)/.installed: Tests/Interop/requirements.txt
 build:
 	$(SWIFT) build
 
+# A crashing test prints its backtrace and ends the run instead of waiting at an interactive prompt.
 swift-test:
-	$(SWIFT) test
+	SWIFT_BACKTRACE=enable=yes,interactive=no $(SWIFT) test
 
 interop: build
 	GREGOR_BIN=$$($(SWIFT) build --show-bin-path)/gregor $(PY) -m pytest -q Tests/Interop

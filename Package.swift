@@ -41,10 +41,11 @@ let package = Package(
         .target(name: "Replication", dependencies: ["LogStorage", "KafkaRecords"]),
         .target(name: "Raft", dependencies: ["LogStorage", "KafkaRecords", nioCore]),
         .target(name: "Controller", dependencies: ["Raft", "KafkaRecords", "KafkaProtocol", nioCore]),
+        .target(name: "GroupCoordinator", dependencies: ["KafkaProtocol", "KafkaRecords", nioCore]),
         .target(
             name: "Broker",
             dependencies: [
-                "KafkaRecords", "KafkaProtocol", "LogStorage", "Replication", "Raft", "Controller",
+                "KafkaRecords", "KafkaProtocol", "LogStorage", "Replication", "Raft", "Controller", "GroupCoordinator",
                 nioCore, nioPosix, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -64,6 +65,7 @@ let package = Package(
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "KafkaProtocolGenerator", .product(name: "NIOEmbedded", package: "swift-nio")],
                     resources: [.copy("Frames")]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "KafkaProtocol", "Raft"]),
+        .testTarget(name: "GroupCoordinatorTests", dependencies: ["GroupCoordinator", "KafkaProtocol", "KafkaRecords"]),
         .testTarget(
             name: "BrokerTests",
             dependencies: ["Broker", "Controller", "KafkaProtocol", "KafkaRecords", "LogStorage", "Replication"]),
