@@ -12,6 +12,7 @@ struct BrokerStack: Sendable {
     let logManager: LogManager
     let metadata: MetadataService
     let replicas: ReplicaManager
+    let groups: GroupCoordinatorService
     let context: BrokerContext
     let router: RequestRouter
 
@@ -25,19 +26,21 @@ struct BrokerStack: Sendable {
         let (logManager, report) = try LogManager.open(dataDirectory: directory, fileSystem: fileSystem, now: WallClock.milliseconds())
         log(report, logger)
         let replicas = ReplicaManager(nodeId: config.nodeId, logManager: logManager, logger: logger, clock: WallClock.milliseconds)
+        let groups = GroupCoordinatorService(config: config, replicas: replicas, logger: logger)
         let metadata = try MetadataService(
             directory: directory, clusterId: meta.clusterId, config: config, fileSystem: fileSystem,
             hadCleanShutdown: report.hadCleanShutdown,
             publish: { image in
                 replicas.apply(image, configs: ConfigResolver(nodeId: config.nodeId, staticBrokerConfigs: config.staticConfigs, image: image))
+                groups.apply(image, now: WallClock.milliseconds)
             },
             clock: WallClock.milliseconds, logger: logger)
         try await metadata.start(nodeId: config.nodeId, host: config.advertisedHost, port: Int32(config.advertisedPort))
         let context = BrokerContext(
-            config: config, metadata: metadata.cache, controller: metadata, replicas: replicas, clock: WallClock.milliseconds,
-            logger: logger)
+            config: config, metadata: metadata.cache, controller: metadata, replicas: replicas, groups: groups,
+            clock: WallClock.milliseconds, logger: logger)
         return BrokerStack(
-            config: config, logManager: logManager, metadata: metadata, replicas: replicas, context: context,
+            config: config, logManager: logManager, metadata: metadata, replicas: replicas, groups: groups, context: context,
             router: router(context, logger: logger))
     }
 
@@ -63,6 +66,17 @@ struct BrokerStack: Sendable {
         router.register(IncrementalAlterConfigsHandler(broker: broker))
         router.register(DescribeClusterHandler(broker: broker))
         router.register(DeleteRecordsHandler(broker: broker))
+        router.register(FindCoordinatorHandler(broker: broker))
+        router.register(JoinGroupHandler(broker: broker))
+        router.register(SyncGroupHandler(broker: broker))
+        router.register(HeartbeatHandler(broker: broker))
+        router.register(LeaveGroupHandler(broker: broker))
+        router.register(OffsetCommitHandler(broker: broker))
+        router.register(OffsetFetchHandler(broker: broker))
+        router.register(DescribeGroupsHandler(broker: broker))
+        router.register(ListGroupsHandler(broker: broker))
+        router.register(DeleteGroupsHandler(broker: broker))
+        router.register(OffsetDeleteHandler(broker: broker))
         let own = ApiVersionsResponse.ApiVersion(
             apiKey: ApiKey.apiVersions.rawValue, minVersion: ApiVersionsHandler.versions.lowerBound,
             maxVersion: ApiVersionsHandler.versions.upperBound)

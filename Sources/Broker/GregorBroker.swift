@@ -24,10 +24,11 @@ public final class GregorBroker: Sendable {
         let maintenance = LogMaintenance(
             logManager: stack.logManager, retentionIntervalMs: config.retentionCheckIntervalMs, clock: WallClock.milliseconds,
             logger: logger)
+        let groupTimers = GroupTimers(groups: stack.groups, clock: WallClock.milliseconds)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server), .init(service: maintenance)], gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+                services: [.init(service: server), .init(service: maintenance), .init(service: groupTimers)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

@@ -21,7 +21,10 @@ struct MetadataHandler: APIHandler {
         let autoCreate = broker.config.autoCreateTopics && (version < 4 || request.allowAutoTopicCreation)
         var creating: Set<String> = []
         if autoCreate {
-            let missing = requested.compactMap(\.name).filter { image.topic(named: $0) == nil && TopicNames.problem(with: $0) == nil }
+            // Internal topics are created by their own component (the group coordinator), never here.
+            let missing = requested.compactMap(\.name).filter {
+                image.topic(named: $0) == nil && TopicNames.problem(with: $0) == nil && !TopicNames.isInternal($0)
+            }
             if !missing.isEmpty {
                 creating = await createTopics(Set(missing))
                 image = broker.metadata.image

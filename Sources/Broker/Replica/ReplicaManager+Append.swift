@@ -1,3 +1,4 @@
+import Controller
 import KafkaProtocol
 import KafkaRecords
 import LogStorage
@@ -15,6 +16,9 @@ extension ReplicaManager {
     /// within `max.message.bytes`, CRC and framing intact, not transactional (unsupported), and with
     /// acks=all enough in-sync replicas (`min.insync.replicas`) before anything is written.
     func appendRecords(_ records: RecordsPayload?, to topicPartition: TopicPartition, acks: Int16) throws(ProduceError) -> AppendOutcome {
+        guard !TopicNames.isInternal(topicPartition.topic) else {
+            throw ProduceError(.invalidTopicException, "Cannot append to internal topic \(topicPartition.topic).")
+        }
         guard let partition = partition(topicPartition) else {
             throw ProduceError(.unknownTopicOrPartition, "This server does not host this topic-partition.")
         }

@@ -21,4 +21,6 @@ struct RequestContext: Sendable {
     var clientId: String?
     /// The peer's address, for logs.
     var peer: String
+    /// The peer's IP as Kafka shows it in group descriptions (`/127.0.0.1`).
+    var clientHost: String = ""
 }

@@ -7,6 +7,7 @@ struct BrokerContext: Sendable {
     let metadata: MetadataCache
     let controller: MetadataService
     let replicas: ReplicaManager
+    let groups: GroupCoordinatorService
     /// Wall-clock milliseconds since the epoch (record timestamps, retention).
     let clock: @Sendable () -> Int64
     let logger: Logger

@@ -52,7 +52,7 @@ struct RequestRouter: Sendable {
 
     /// Routes one frame: unknown APIs and versions close the connection, except ApiVersions, which is
     /// always answered (KIP-511).
-    func route(_ frameBytes: ByteBuffer, peer: String) async -> Outcome {
+    func route(_ frameBytes: ByteBuffer, peer: String, clientHost: String = "") async -> Outcome {
         let frame: KafkaRequestFrame
         do {
             frame = try KafkaRequestFrame(parsing: frameBytes)
@@ -60,7 +60,8 @@ struct RequestRouter: Sendable {
             return .close(reason: "unreadable request header: \(error)")
         }
         let context = RequestContext(
-            apiVersion: frame.apiVersion, correlationId: frame.correlationId, clientId: frame.header.clientId, peer: peer)
+            apiVersion: frame.apiVersion, correlationId: frame.correlationId, clientId: frame.header.clientId, peer: peer,
+            clientHost: clientHost)
         guard let route = routes[frame.apiKey] else {
             return .close(reason: "unsupported API \(frame.apiKey) (key \(frame.apiKey.rawValue))")
         }

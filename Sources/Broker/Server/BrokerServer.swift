@@ -66,10 +66,11 @@ final class BrokerServer: Service, Sendable {
     /// Reads frames, answers each in turn, and closes on a protocol error or when the client leaves.
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, KafkaWriter>) async {
         let peer = connection.channel.remoteAddress?.description ?? "unknown"
+        let clientHost = connection.channel.remoteAddress?.ipAddress.map { "/" + $0 } ?? ""
         do {
             try await connection.executeThenClose { inbound, outbound in
                 for try await frame in inbound {
-                    switch await router.route(frame, peer: peer) {
+                    switch await router.route(frame, peer: peer, clientHost: clientHost) {
                     case .respond(let response): try await outbound.write(response)
                     case .noResponse: continue
                     case .close(let reason):

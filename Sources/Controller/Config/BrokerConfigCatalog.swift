@@ -35,6 +35,23 @@ public enum BrokerConfigCatalog {
         ConfigDefinition("min.insync.replicas", .int, default: "1", doc: "Default min.insync.replicas.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("unclean.leader.election.enable", .boolean, default: "false", doc: "Default unclean.leader.election.enable."),
         ConfigDefinition("socket.request.max.bytes", .int, default: "104857600", readOnly: true, doc: "The largest request frame accepted.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition(
+            "offsets.topic.num.partitions", .int, default: "8", readOnly: true,
+            doc: "Partitions of __consumer_offsets (Kafka: 50); a group's coordinator is the leader of hash(group) % this.",
+            check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition(
+            "offsets.topic.replication.factor", .short, default: "3", readOnly: true,
+            doc: "Replication factor of __consumer_offsets, capped at the number of brokers.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("offsets.topic.segment.bytes", .int, default: "104857600", readOnly: true, doc: "segment.bytes of __consumer_offsets.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("offsets.retention.minutes", .int, default: "10080", readOnly: true, doc: "How long the offsets of an empty group are kept.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("offsets.retention.check.interval.ms", .long, default: "600000", readOnly: true, doc: "How often expired offsets are removed.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("offset.metadata.max.bytes", .int, default: "4096", readOnly: true, doc: "The largest metadata string of a committed offset.", check: ConfigDefinition.atLeast(0)),
+        ConfigDefinition("group.min.session.timeout.ms", .int, default: "6000", readOnly: true, doc: "The shortest session timeout a member may ask for.", check: ConfigDefinition.atLeast(0)),
+        ConfigDefinition("group.max.session.timeout.ms", .int, default: "1800000", readOnly: true, doc: "The longest session timeout a member may ask for.", check: ConfigDefinition.atLeast(0)),
+        ConfigDefinition(
+            "group.initial.rebalance.delay.ms", .int, default: "3000", readOnly: true,
+            doc: "How long a new group waits for more members before its first rebalance completes.", check: ConfigDefinition.atLeast(0)),
+        ConfigDefinition("group.max.size", .int, default: "2147483647", readOnly: true, doc: "The most members a group may have.", check: ConfigDefinition.atLeast(1)),
     ]
 
     private static let byName: [String: ConfigDefinition] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
