@@ -16,10 +16,16 @@ final class TestBroker: Sendable {
 
     static let dataDirectory = "/data/broker-1"
 
+    /// The group coordinator's timer, as the broker's service group runs it.
+    private let timers: Task<Void, Never>
+
     init(stack: BrokerStack, fileSystem: InMemoryLogFileSystem) {
         self.stack = stack
         self.fileSystem = fileSystem
+        timers = Task { [groups = stack.groups] in await groups.runTimers(clock: WallClock.milliseconds) }
     }
+
+    deinit { timers.cancel() }
 
     static func start(properties: [String: String] = [:], fileSystem: InMemoryLogFileSystem = InMemoryLogFileSystem()) async throws -> TestBroker {
         var logger = Logger(label: "test-broker")
@@ -30,6 +36,7 @@ final class TestBroker: Sendable {
 
     /// Closes cleanly and opens again on the same files.
     func restart() async throws -> TestBroker {
+        timers.cancel()
         try await stack.close()
         return try await Self.start(properties: stack.config.properties, fileSystem: fileSystem)
     }

@@ -78,6 +78,11 @@ final class GroupCoordinatorService: Sendable {
         for runtime in dropped { runtime.unload() }
         for runtime in toLoad {
             let logger = self.logger
+            // An empty partition (a new topic) has nothing to replay: open it at once.
+            if runtime.partition.log.logEndOffset == runtime.partition.log.logStartOffset {
+                do { try runtime.load(now: now()) } catch { logger.error("could not load \(runtime.partition.topicPartition)", metadata: ["error": "\(error)"]) }
+                continue
+            }
             Task {
                 do {
                     try runtime.load(now: now())
