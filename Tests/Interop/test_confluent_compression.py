@@ -38,13 +38,10 @@ def test_compressed_round_trip(shared_broker, compressed):
 
 
 def test_compressed_batches_stored_as_produced(shared_broker, compressed):
-    """Compressed batches holding several records each, as the producer built them.
-
-    librdkafka compresses with lz4 only when the broker lists FindCoordinator in ApiVersions (its LZ4
-    feature depends on it, rdkafka_feature.c). Gregor serves FindCoordinator once consumer groups exist;
-    until then librdkafka sends lz4-configured batches uncompressed, which this test pins down."""
+    """Compressed batches holding several records each, as the producer built them. (librdkafka compresses
+    with lz4 only when the broker lists FindCoordinator in ApiVersions, which Gregor does.)"""
     codec, topic, _, _ = compressed
-    stored_as = "none" if codec == "lz4" else codec
+    stored_as = codec
     for p in range(2):
         batches = [b for f in segments.log_files(shared_broker.data_dir, topic, p) for b in segments.read_batches(f)]
         assert {b.compression for b in batches} == {stored_as}, \
