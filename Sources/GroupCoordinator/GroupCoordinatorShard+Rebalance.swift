@@ -10,7 +10,9 @@ extension GroupCoordinatorShard {
 
     /// Enters PreparingRebalance. A new group (from Empty) waits `group.initial.rebalance.delay.ms` for
     /// more members, extended while members keep arriving (up to the rebalance timeout); otherwise the
-    /// members have the rebalance timeout to rejoin.
+    /// members have the rebalance timeout to rejoin, and the join completes at once when they all
+    /// already have (so the last member leaving makes the group Empty immediately, as in Kafka's
+    /// `maybeCompleteJoinElseSchedule`).
     mutating func prepareRebalance(_ groupId: String, now: Int64, into effects: inout CoordinatorEffects) {
         guard var group = groups[groupId] else { return }
         if group.state == .completingRebalance { failPendingSyncs(&group, .rebalanceInProgress, into: &effects) }
@@ -26,6 +28,7 @@ extension GroupCoordinatorShard {
         }
         group.transition(to: .preparingRebalance, now: now)
         groups[groupId] = group
+        tryCompleteJoin(groupId, now: now, into: &effects)
     }
 
     /// Clears assignments and answers every held SyncGroup with `error`.

@@ -61,7 +61,6 @@ import Testing
         #expect(h.shard.deleteGroup("g").error == .nonEmptyGroup)
         #expect(h.shard.deleteGroup("none").error == .groupIdNotFound)
         _ = h.leave(members: [LeavingMember(memberId: a), LeavingMember(memberId: b)])
-        h.advance(by: 30_000)
         let deleted = h.shard.deleteGroup("g")
         #expect(deleted.error == .noError)
         #expect(deleted.records.count == 3, "two offset tombstones and a group tombstone")
