@@ -9,5 +9,7 @@ struct Gregor: AsyncParsableCommand {
         discussion: """
             Start with `gregor playground`, then try `gregor topic list --bootstrap 127.0.0.1:9092`.
             """,
-        subcommands: [PlaygroundCommand.self, BrokerCommand.self, TopicCommand.self, ProduceCommand.self, ConsumeCommand.self])
+        subcommands: [
+            PlaygroundCommand.self, BrokerCommand.self, TopicCommand.self, ProduceCommand.self, ConsumeCommand.self, GroupCommand.self,
+        ])
 }

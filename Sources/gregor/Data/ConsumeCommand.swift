@@ -4,7 +4,7 @@ import KafkaClient
 import KafkaRecords
 
 /// `gregor consume TOPIC`: prints records from some or all partitions, from the beginning, the end,
-/// an offset or a time. Consumer groups come with the groups issue.
+/// an offset or a time; or, with `--group`, as a member of a consumer group that commits what it printed.
 struct ConsumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consume", abstract: "Print records of a topic.",
@@ -13,6 +13,11 @@ struct ConsumeCommand: AsyncParsableCommand {
               gregor consume demo --from beginning --exit-at-end
               gregor consume clicks --partition 0 --from 42 --count 10 --format json
               gregor consume clicks --from 2026-11-21T10:00:00Z
+              gregor consume orders --group dashboard --from beginning
+
+            With --group, Gregor joins the group (partitions are shared with its other members), prints
+            what it receives and commits it; --from then applies where the group has no committed offset.
+            Ctrl-C commits, leaves the group and exits.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -24,10 +29,18 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output: text, json or hex.") var format: String = "text"
     @Flag(name: .long, help: "Print the key before the value (text and hex).") var printKey = false
     @Option(name: .long, help: "Between key and value with --print-key.") var keySeparator: String = "\t"
+    @Option(name: .long, help: "Consume as a member of this consumer group (commits what it prints).") var group: String?
 
     func run() async throws {
         guard let format = RecordFormat(rawValue: format) else { throw CommandFailure("--format must be text, json or hex") }
         let start = try StartPosition(parsing: from)
+        if let group {
+            guard partitions.isEmpty else { throw CommandFailure("--partition and --group do not go together: the group assigns partitions") }
+            return try await GroupConsumer(
+                connection: connection, topic: topic, group: group, start: start, format: format, count: count,
+                exitAtEnd: exitAtEnd, printKey: printKey, keySeparator: keySeparator
+            ).run()
+        }
         let consumer = KafkaConsumer(clientConfiguration: try connection.clientConfiguration())
         do {
             try await consume(consumer, start: start, format: format)
