@@ -72,6 +72,8 @@ struct PlaygroundCommand: AsyncParsableCommand {
         Try, in another terminal:
           swift run gregor topic describe orders --bootstrap \(bootstrap)
           swift run gregor consume orders --from beginning --exit-at-end --print-key --bootstrap \(bootstrap)
+          swift run gregor consume orders --group dashboard --from beginning --bootstrap \(bootstrap)   # twice: they split the partitions
+          swift run gregor group describe dashboard --bootstrap \(bootstrap)
           echo 'customer-4:{"order":7,"item":"juice","qty":1}' | swift run gregor produce orders --key-separator : --bootstrap \(bootstrap)
           ls \(directory)/orders-0        # the segment files: .log, .index, .timeindex
           kcat -b \(bootstrap) -L          # any Kafka client works
