@@ -69,16 +69,46 @@ def shared_broker(gregor_bin, tmp_path_factory):
     b.stop()
 
 
+@pytest.fixture(scope="module")
+def group_broker(gregor_bin, tmp_path_factory):
+    """One broker for a module of group tests, with group.initial.rebalance.delay.ms=0 (the delay is tested
+    on its own in test_group_join_time.py); each test uses its own groups and topics."""
+    root = tmp_path_factory.mktemp("group-broker")
+    b = GregorBroker(gregor_bin, root / "data", root / "broker.log",
+                     settings={"group.initial.rebalance.delay.ms": 0}).start()
+    yield b
+    gc.collect()
+    b.stop()
+
+
+@pytest.fixture
+def child_members():
+    """make(broker, group, topics, **conf) → a groups.ChildMember (a consumer in its own process); every
+    child started here is killed by its pid at the end of the test."""
+    from groups import ChildMember
+    children = []
+
+    def make(broker, group, topics, **conf):
+        child = ChildMember(broker, group, topics, **conf)
+        children.append(child)
+        return child
+
+    yield make
+    for child in children:
+        child.stop()
+
+
 @pytest.fixture(autouse=True)
 def _shared_broker_log_on_failure(request):
-    """Shows the shared broker's recent log under a failed test that used it."""
+    """Shows the recent log of the module's broker (shared_broker, group_broker) under a failed test that used it."""
     yield
-    if "shared_broker" not in request.fixturenames:
-        return
     report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        b = request.getfixturevalue("shared_broker")
-        print(f"--- shared broker log (alive: {b.alive()}), last 4000 chars ---\n{b.log_text()[-4000:]}")
+    if report is None or not report.failed:
+        return
+    for name in ("shared_broker", "group_broker"):
+        if name in request.fixturenames:
+            b = request.getfixturevalue(name)
+            print(f"--- {name} log (alive: {b.alive()}), last 4000 chars ---\n{b.log_text()[-4000:]}")
 
 
 @pytest.fixture

@@ -64,3 +64,9 @@ def poll_for(c, seconds):
         for records in c.poll(timeout_ms=100).values():
             got += records
     return got
+
+
+def range_assignors():
+    """kafka-python's range assignor only (its default also offers roundrobin)."""
+    from kafka.coordinator.assignors.range import RangePartitionAssignor
+    return [RangePartitionAssignor]
