@@ -1,13 +1,17 @@
 """The last member's LeaveGroup empties the group at once, as in Kafka (whose prepareRebalance completes
 the join straight away when every remaining member, here none, has joined): right after the answer a new
-member is welcome with any protocol, DeleteGroups succeeds, and a crash does not bring the member back."""
+member is welcome with any protocol, DeleteGroups succeeds, and a crash does not bring the member back.
+During a new group's initial rebalance delay the group stays PreparingRebalance without members, and a
+new member is welcome there too (Kafka: every protocol is supported by all of zero members)."""
+
+import threading
 
 from confluent_kafka import ConsumerGroupState
 
 import ck
 import group_wire as gw
 from group_wire import GroupConnection, consumer_assignment
-from groups import NO_INITIAL_DELAY
+from groups import NO_INITIAL_DELAY, wait_until
 
 
 def join_and_leave(conn, group):
@@ -42,6 +46,26 @@ def test_delete_right_after_the_last_member_left(group_broker, topic_name):
     described = admin.describe_consumer_groups([group])[group].result(timeout=15)
     assert (described.state, described.members) == (ConsumerGroupState.EMPTY, [])
     assert admin.delete_consumer_groups([group])[group].result(timeout=15) is None
+
+
+def test_a_new_member_joins_after_the_only_one_left_during_the_initial_delay(broker, topic_name):
+    group = topic_name()  # the default group.initial.rebalance.delay.ms: 3000
+    with GroupConnection(broker) as conn, GroupConnection(broker) as other:
+        conn.wait_coordinator(group)
+        member = conn.join_group(group)["member_id"]
+        held = {}
+        joining = threading.Thread(target=lambda: held.setdefault("answer", conn.join_group(group, member_id=member)))
+        joining.start()  # held for the initial delay
+        try:
+            wait_until(lambda: other.heartbeat(group, 0, member) == gw.REBALANCE_IN_PROGRESS, 5,
+                       "the member is in the group, which waits for the initial delay")
+            assert other.leave_group(group, [(member, None)]) == (gw.NONE, [(member, None, gw.NONE)])
+        finally:
+            joining.join(10)
+        assert held["answer"]["error"] == gw.UNKNOWN_MEMBER_ID
+        again = other.join_group(group)
+        assert again["error"] == gw.MEMBER_ID_REQUIRED, \
+            f"JoinGroup after the only member left during the initial delay: error {again['error']}"
 
 
 def test_a_member_that_left_stays_gone_after_kill_9(broker_factory, topic_name):
