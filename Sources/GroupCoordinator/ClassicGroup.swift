@@ -82,10 +82,11 @@ public struct ClassicGroup: Sendable {
     // MARK: Protocols
 
     /// Whether a member offering these protocols can join: any, in an empty group; else the same
-    /// protocol type and at least one protocol every member supports.
+    /// protocol type and at least one protocol every member supports (vacuously any while a group
+    /// rebalances without members, e.g. its only member left during the initial delay).
     func supportsProtocols(type: String, names: [String]) -> Bool {
         if state == .empty { return !type.isEmpty && !names.isEmpty }
-        return protocolType == type && names.contains { candidateProtocols.contains($0) }
+        return protocolType == type && (members.isEmpty || names.contains { candidateProtocols.contains($0) })
     }
 
     /// Protocols that every member supports.

@@ -43,6 +43,20 @@ import Testing
         _ = second
     }
 
+    @Test func aNewMemberJoinsAfterTheOnlyOneLeftDuringTheInitialDelay() {
+        var h = ShardHarness()
+        let (first, firstToken) = h.joinNew(client: "a")
+        _ = h.leave(members: [LeavingMember(memberId: first)])
+        #expect(h.joins[firstToken]?.error == .unknownMemberId)
+        #expect(h.state() == .preparingRebalance, "still in the initial delay, as in Kafka")
+        let (second, secondToken) = h.joinNew(client: "b", protocols: ["roundrobin"])
+        #expect(h.joins[secondToken] == nil, "accepted and held, not INCONSISTENT_GROUP_PROTOCOL")
+        h.advance(by: 6000)
+        #expect(h.joins[secondToken]?.error == ErrorCode.noError)
+        #expect(h.joins[secondToken]?.leaderId == second)
+        #expect(h.joins[secondToken]?.protocolName == "roundrobin")
+    }
+
     @Test func followersWaitForTheLeadersAssignment() {
         var h = ShardHarness()
         let (leader, leaderJoin) = h.joinNew(client: "a")
