@@ -20,7 +20,7 @@ struct FindCoordinatorHandler: APIHandler {
                 Self.failure($0, .invalidRequest, "Gregor has no transaction coordinator yet: transactions are not supported.")
             }
         } else {
-            await ensureOffsetsTopic()
+            if await createOffsetsTopicIfMissing() { await waitForCoordinators(of: keys) }
             let image = broker.metadata.image
             answers = keys.map { key in
                 let index = broker.groups.partition(for: key)
@@ -43,12 +43,33 @@ struct FindCoordinatorHandler: APIHandler {
         return response
     }
 
-    private func ensureOffsetsTopic() async {
+    /// Creates `__consumer_offsets` when it does not exist yet; true when this request asked for it.
+    private func createOffsetsTopicIfMissing() async -> Bool {
         let image = broker.metadata.image
-        guard image.topic(named: GroupCoordinatorService.offsetsTopic) == nil else { return }
+        guard image.topic(named: GroupCoordinatorService.offsetsTopic) == nil else { return false }
         let result = await broker.controller.createTopics(broker.groups.offsetsTopicRequest(liveBrokers: image.liveBrokers.count))
         if let error = result.topics.first, error.errorCode != 0, error.errorCode != ErrorCode.topicAlreadyExists.rawValue {
             broker.logger.error("could not create \(GroupCoordinatorService.offsetsTopic)", metadata: ["error": "\(error.errorMessage ?? "")"])
+        }
+        return true
+    }
+
+    /// Right after creating the topic, waits (up to a second) until the coordinators this broker leads
+    /// for `keys` have opened. Kafka answers at once, and a client that joins a coordinator still
+    /// loading gets COORDINATOR_LOAD_IN_PROGRESS and backs off for seconds (librdkafka: about 3 s), so
+    /// the first group on a new broker would take twice as long to form.
+    private func waitForCoordinators(of keys: [String]) async {
+        let deadline = ContinuousClock.now + .seconds(1)
+        while ContinuousClock.now < deadline {
+            let image = broker.metadata.image
+            let loading = keys.contains { key in
+                if case .failure(let error) = broker.groups.shard(for: key, image: image) {
+                    return error == .coordinatorLoadInProgress || error == .coordinatorNotAvailable
+                }
+                return false
+            }
+            if !loading { return }
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 
