@@ -105,7 +105,8 @@ def test_errors_are_one_clear_line(gregor_bin, shared_broker):
 
 def test_every_command_has_help_with_an_example(gregor_bin):
     commands = [["playground"], ["broker"], ["topic", "create"], ["topic", "list"], ["topic", "describe"],
-                ["topic", "delete"], ["topic", "alter"], ["produce"], ["consume"]]
+                ["topic", "delete"], ["topic", "alter"], ["produce"], ["consume"], ["group", "list"],
+                ["group", "describe"], ["group", "reset-offsets"], ["group", "delete"]]
     for command in commands:
         result = subprocess.run([gregor_bin, *command, "--help"], capture_output=True, text=True, timeout=30)
         assert result.returncode == 0, command
