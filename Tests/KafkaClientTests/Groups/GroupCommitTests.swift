@@ -108,7 +108,9 @@ struct GroupCommitTests {
                 guard frame.apiKey == .offsetCommit, injected.setOnce() else { return nil }
                 return try? cluster.groups.errorReply(frame, .illegalGeneration)
             }
-            let error = await clientError { try await consumer.commit() }
+            // Explicit offsets: the consumed position may not be known yet when the first poll returns
+            // (a busy machine), and `commit()` with no position sends nothing.
+            let error = await clientError { try await consumer.commit(offsets: [tp0: OffsetAndMetadata(offset: 0)]) }
             #expect(error?.code == .commitFailed)
             #expect(error?.brokerError == .illegalGeneration)
             // The next poll rejoins: the partition is lost (not revoked), then assigned again.
