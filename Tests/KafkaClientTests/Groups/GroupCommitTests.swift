@@ -174,14 +174,15 @@ struct GroupCommitTests {
         try await withFakeCluster { cluster in
             cluster.createTopic("events", partitions: 1)
             let log = ListenerLog()
-            let consumer = try consumer(cluster, groupConfiguration("slow") { $0.maxPollInterval = .milliseconds(300) })
+            let consumer = try consumer(cluster, groupConfiguration("slow") { $0.maxPollInterval = .seconds(1) })
             try await consumer.subscribe(topics: ["events"], listener: log)
             _ = try await pollUntilAssigned(consumer, count: 1)
             #expect(await eventually(timeout: .seconds(3)) { !cluster.received(.leaveGroup).isEmpty })
             let leave = try cluster.received(.leaveGroup).first?.decode(LeaveGroupRequest.self)
             #expect(leave?.members.first?.reason?.contains("poll timeout") == true)
             _ = try await pollUntilAssigned(consumer, count: 1, after: { log.all.count >= 3 })
-            #expect(log.all == [.assigned([tp0]), .lost([tp0]), .assigned([tp0])])
+            // Only the first three: on a busy machine a later gap between polls may time out again.
+            #expect(Array(log.all.prefix(3)) == [.assigned([tp0]), .lost([tp0]), .assigned([tp0])])
             await consumer.close()
         }
     }
