@@ -9,13 +9,14 @@ PY      := $(VENV)/bin/python
 SUDO    := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SCHEMAS ?= ../shared/kafka-protocol/messages
 
-.PHONY: test deps build swift-test interop protocol protocol-check bench release clean help
+.PHONY: test deps build swift-test interop simulate protocol protocol-check bench release clean help
 
 help:
 	@echo "make test       install test tools, build, run all tests (what CI runs)"
 	@echo "make build      debug build"
 	@echo "make protocol   regenerate Sources/KafkaProtocol/Generated from $(SCHEMAS)"
 	@echo "make bench      micro-benchmarks (Benchmarks/, release)"
+	@echo "make simulate SEEDS=n   Raft and replication simulations over n seeds (SEED=k replays one)"
 
 test: deps build swift-test interop
 
@@ -38,6 +39,12 @@ swift-test:
 
 interop: build
 	GREGOR_BIN=$$($(SWIFT) build --show-bin-path)/gregor $(PY) -m pytest -q Tests/Interop
+
+# The seeded simulations alone, over more seeds than `make test` runs; SEED=k replays one seed exactly.
+SEEDS ?= 10000
+simulate:
+	SIMULATION_SEEDS=$(SEEDS) $(if $(SEED),SIMULATION_SEED=$(SEED)) SWIFT_BACKTRACE=enable=yes,interactive=no \
+		$(SWIFT) test -c release --filter Simulation
 
 protocol:
 	$(SWIFT) run KafkaProtocolGenerator $(SCHEMAS)

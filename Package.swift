@@ -70,6 +70,10 @@ let package = Package(
             name: "BrokerTests",
             dependencies: ["Broker", "Controller", "KafkaProtocol", "KafkaRecords", "LogStorage", "Replication"]),
         .testTarget(name: "LogStorageTests", dependencies: ["LogStorage", "KafkaRecords"]),
+        // Seeded network and random source shared by the Raft and replication simulations.
+        .target(name: "Simulation", path: "Tests/Simulation"),
+        .testTarget(name: "RaftTests", dependencies: ["Raft", "Simulation", nioCore]),
+        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Simulation", "LogStorage", "KafkaRecords"]),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaRecords", nioCore, nioPosix]),
     ]
 )
