@@ -1,0 +1,34 @@
+import Foundation
+import Simulation
+import Testing
+
+@Suite("Replication simulation")
+struct ReplicationSimulationTests {
+    static let seeds = SimulationSeeds.seeds(defaultCount: 1000, environment: ProcessInfo.processInfo.environment)
+
+    /// RF 3 (or 5 in a quarter of the seeds), min.insync.replicas 2, unclean election off; crashes
+    /// (kill -9 and power loss), partitions, drops, duplicates and delays; then heal and converge.
+    @Test func acknowledgedWritesSurviveAndReplicasConverge() {
+        var failures: [SimulationFailure] = []
+        var acknowledged = 0
+        var eventCounts: [String: Int] = [:]
+        var maxEpoch: Int32 = 0
+        for seed in Self.seeds {
+            var simulation = ReplicationSimulation(seed: seed)
+            do {
+                try simulation.run()
+                acknowledged += simulation.checker.acknowledged.count
+                maxEpoch = max(maxEpoch, simulation.controller.registration.leaderEpoch)
+                for event in simulation.events {
+                    for kind in ["power loss", "kill -9", "truncates", "isolate"] where event.contains(kind) { eventCounts[kind, default: 0] += 1 }
+                }
+            } catch {
+                failures.append(error)
+            }
+        }
+        print("replication simulation: \(Self.seeds.count) seeds, \(acknowledged) acknowledged, events \(eventCounts.sorted { $0.key < $1.key }), max leader epoch \(maxEpoch)")
+        for failure in failures.prefix(3) { Issue.record("\(failure)") }
+        #expect(failures.isEmpty, "failing seeds: \(failures.map(\.seed))")
+        #expect(acknowledged > Self.seeds.count * 10, "the producer got acknowledgements")
+    }
+}
