@@ -27,7 +27,10 @@ public protocol ReplicaLog {
     /// batches' epochs in the leader-epoch cache.
     mutating func appendAsFollower(_ batches: [Batch]) throws(ReplicationLogError)
 
-    /// Removes every record at or after `offset` (and the leader-epoch entries starting there).
+    /// Removes every record at or after `offset` and the leader-epoch entries starting there. At or
+    /// beyond the log end it must still drop entries starting at the log end (an epoch this replica
+    /// began as leader without writing to it), as Kafka's `truncateTo` and `PartitionLog.truncate` do:
+    /// otherwise the follower keeps sending that epoch and never gets past the divergence.
     mutating func truncate(to offset: Int64)
 
     /// Records that `epoch` starts at `startOffset` (a new leader does this with its LEO, KIP-279).

@@ -27,6 +27,19 @@ struct FollowerTruncationTests {
         #expect(log.logEndOffset == 4 && follower.highWatermark == 4)
     }
 
+    @Test func anEpochBegunWithoutDataIsDroppedEvenWhenNoRecordIsCut() {
+        var log = InMemoryReplicaLog()
+        log.appendAsLeader([1, 2, 3], epoch: 1)
+        log.assignEpochStartOffset(epoch: 2, startOffset: 3)  // it led epoch 2 briefly, writing nothing
+        var follower = Self.follower(log)
+        var request = follower.fetchRequest(log: log)
+        #expect(request.lastFetchedEpoch == 2)
+        let outcome = follower.handleFetchResponse(Self.response(request, diverging: EpochEndOffset(epoch: 1, endOffset: 3)), log: &log)
+        #expect(outcome == .truncated(to: 3))
+        request = follower.fetchRequest(log: log)
+        #expect(request.lastFetchedEpoch == 1 && request.fetchOffset == 3, "the next fetch no longer diverges")
+    }
+
     @Test func anEpochUnknownHereCutsToTheLargestEpochBelowItThenNarrows() {
         var log = InMemoryReplicaLog()
         log.appendAsLeader([1, 2], epoch: 1)

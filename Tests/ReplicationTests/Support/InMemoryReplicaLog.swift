@@ -52,7 +52,11 @@ struct InMemoryReplicaLog: ReplicaLog {
     }
 
     mutating func truncate(to offset: Int64) {
-        guard offset < logEndOffset else { return }
+        guard offset < logEndOffset else {
+            // As Kafka: still drop an epoch this replica recorded as leader with no data after it.
+            epochs.truncateFromEnd(endOffset: logEndOffset)
+            return
+        }
         records.removeLast(records.count - Int(max(0, offset)))
         epochs.truncateFromEnd(endOffset: max(0, offset))
         flushedOffset = min(flushedOffset, logEndOffset)
