@@ -31,4 +31,16 @@ struct ReplicationSimulationTests {
         #expect(failures.isEmpty, "failing seeds: \(failures.map(\.seed))")
         #expect(acknowledged > Self.seeds.count * 10, "the producer got acknowledgements")
     }
+
+    /// The checks have teeth: with unclean leader election a replica outside the ISR can lead, and
+    /// some seed loses an acknowledged or consumed record. Stops at the first such seed.
+    @Test func uncleanLeaderElectionLosesCommittedRecords() {
+        var caught: SimulationFailure?
+        for seed in UInt64(1)...500 where caught == nil {
+            var simulation = ReplicationSimulation(seed: seed, uncleanLeaderElection: true)
+            do { try simulation.run() } catch { caught = error }
+        }
+        let message = caught?.message ?? ""
+        #expect(message.contains("lacks committed value") || message.contains("lost") || message.contains("gone"), "\(message)")
+    }
 }

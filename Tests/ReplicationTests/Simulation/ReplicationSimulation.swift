@@ -28,7 +28,7 @@ struct ReplicationSimulation {
     var checker = ReplicationInvariants()
     var events: [String] = []
 
-    init(seed: UInt64) {
+    init(seed: UInt64, uncleanLeaderElection: Bool = false) {
         self.seed = seed
         var random = SeededRandom(seed: seed)
         replicationFactor = random.chance(0.25) ? 5 : 3
@@ -39,7 +39,7 @@ struct ReplicationSimulation {
             minDelayMs: 1, maxDelayMs: Int64.random(in: 2...30, using: &random))
         network = SimulatedNetwork(faults: faults)
         let replicas = (1...Int32(replicationFactor)).map { $0 }
-        controller = SimulatedController(replicas: replicas, sessionTimeoutMs: 150)
+        controller = SimulatedController(replicas: replicas, sessionTimeoutMs: 150, uncleanLeaderElection: uncleanLeaderElection)
         nodes = []
         for id in replicas {
             nodes.append(SimulatedReplicaNode(id: id, brokerEpoch: nextBrokerEpoch))

@@ -10,8 +10,12 @@ struct SimulatedController {
     private(set) var liveBrokers: [Int32: Int64] = [:]
     private var lastHeartbeat: [Int32: Int64] = [:]
     let sessionTimeoutMs: Int64
+    /// `unclean.leader.election.enable`: elect a live replica outside the ISR when no ISR member is
+    /// live. Off in the simulation; on only to show that the checks catch the loss it causes.
+    let uncleanLeaderElection: Bool
 
-    init(replicas: [Int32], sessionTimeoutMs: Int64) {
+    init(replicas: [Int32], sessionTimeoutMs: Int64, uncleanLeaderElection: Bool = false) {
+        self.uncleanLeaderElection = uncleanLeaderElection
         registration = PartitionRegistration(leader: nil, leaderEpoch: 0, partitionEpoch: 0, replicas: replicas, isr: Set(replicas))
         self.sessionTimeoutMs = sessionTimeoutMs
     }
@@ -52,7 +56,11 @@ struct SimulatedController {
 
     /// Clean election: the first live ISR member in replica order, or none.
     private mutating func electLeader() {
-        let candidate = registration.replicas.first { registration.isr.contains($0) && liveBrokers[$0] != nil }
+        var candidate = registration.replicas.first { registration.isr.contains($0) && liveBrokers[$0] != nil }
+        if candidate == nil, uncleanLeaderElection, let unclean = registration.replicas.first(where: { liveBrokers[$0] != nil }) {
+            candidate = unclean
+            registration.isr = [unclean]
+        }
         guard candidate != registration.leader else { return }
         registration.leader = candidate
         registration.leaderEpoch += 1
