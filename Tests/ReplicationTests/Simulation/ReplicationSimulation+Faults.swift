@@ -8,18 +8,19 @@ extension ReplicationSimulation {
     var unavailable: Set<Int32> { Set(nodes.filter { !$0.alive }.map(\.id)).union(damaged) }
 
     mutating func injectFaults() {
-        let id = Int32.random(in: 1...Int32(replicationFactor), using: &random)
+        var id = Int32.random(in: 1...Int32(replicationFactor), using: &random)
+        if let leader = controller.registration.leader, random.chance(0.3) { id = leader }  // leader changes are where it gets hard
         let index = Int(id - 1)
-        if random.chance(0.004), nodes[index].alive {
+        if random.chance(crashChance), nodes[index].alive {
             let powerLoss = random.chance(0.5)
             if canCrash(id, losingData: powerLoss) { crash(index, powerLoss: powerLoss) }
         }
-        if random.chance(0.01), !nodes[index].alive, now - (crashedAt[id] ?? 0) >= 20 { restart(index) }
-        if random.chance(0.004), !network.isolated.contains(id) {
+        if random.chance(0.02), !nodes[index].alive, now - (crashedAt[id] ?? 0) >= 20 { restart(index) }
+        if random.chance(isolateChance), !network.isolated.contains(id) {
             note("isolate broker \(id)")
             network.isolate(id)
         }
-        if random.chance(0.01), network.isolated.contains(id) {
+        if random.chance(0.02), network.isolated.contains(id) {
             note("heal broker \(id)")
             network.heal(id)
         }

@@ -15,6 +15,13 @@ struct ReplicationSimulation {
     let faultPhaseMs: Int64
     let convergenceDeadlineMs: Int64 = 30_000
     var random: SeededRandom
+    /// Per tick: the chance a reachable broker catches up with the controller's metadata, and the
+    /// chances of each fault.
+    let metadataChance: Double
+    let crashChance: Double
+    let isolateChance: Double
+    /// Records per follower fetch: small values keep followers behind for longer.
+    let fetchMaxRecords: Int
     var network: SimulatedNetwork<Message>
     var controller: SimulatedController
     var nodes: [SimulatedReplicaNode]
@@ -38,6 +45,10 @@ struct ReplicationSimulation {
             dropRate: Double.random(in: 0..<0.1, using: &random), duplicateRate: Double.random(in: 0..<0.05, using: &random),
             minDelayMs: 1, maxDelayMs: Int64.random(in: 2...30, using: &random))
         network = SimulatedNetwork(faults: faults)
+        metadataChance = Double.random(in: 0.05...0.5, using: &random)
+        crashChance = Double.random(in: 0.002...0.02, using: &random)
+        isolateChance = Double.random(in: 0.002...0.01, using: &random)
+        fetchMaxRecords = Int.random(in: 1...20, using: &random)
         let replicas = (1...Int32(replicationFactor)).map { $0 }
         controller = SimulatedController(replicas: replicas, sessionTimeoutMs: 150, uncleanLeaderElection: uncleanLeaderElection)
         nodes = []
@@ -85,7 +96,7 @@ struct ReplicationSimulation {
     mutating func propagateMetadata() {
         let current = controller.registration
         for index in nodes.indices where nodes[index].alive && !network.isolated.contains(nodes[index].id) {
-            guard nodes[index].metadata != current, random.chance(0.4) else { continue }
+            guard nodes[index].metadata != current, random.chance(metadataChance) else { continue }
             if let known = nodes[index].metadata, (known.leaderEpoch, known.partitionEpoch) > (current.leaderEpoch, current.partitionEpoch) {
                 continue
             }
@@ -148,7 +159,7 @@ struct ReplicationSimulation {
         case .follower(let follower):
             let idle = nodes[index].fetchInFlight == nil || now - nodes[index].fetchSentAt > 200
             guard idle, now >= nodes[index].nextFetchAt else { return }
-            let request = follower.fetchRequest(log: nodes[index].log, maxBytes: 20)
+            let request = follower.fetchRequest(log: nodes[index].log, maxBytes: fetchMaxRecords)
             nodes[index].fetchInFlight = request
             nodes[index].fetchSentAt = now
             send(from: nodes[index].id, to: follower.leader, .fetch(request))
