@@ -43,6 +43,7 @@ extension ReplicationSimulation {
             checker.produceFailed(nodes[index].produces.count)
             nodes[index].powerLoss()
             damaged.insert(id)
+            unreportedDataLoss.insert(id)
         } else {
             note("kill -9 broker \(id)")
             checker.produceFailed(nodes[index].produces.count)

@@ -34,12 +34,16 @@ struct ReplicationSimulation {
     var nextProduceId = 1
     var checker = ReplicationInvariants()
     var events: [String] = []
+    private var notedRegistration: PartitionRegistration?
 
-    init(seed: UInt64, uncleanLeaderElection: Bool = false) {
+    /// Brokers that restarted after a power loss and have not yet told the controller (KIP-966).
+    var unreportedDataLoss: Set<Int32> = []
+
+    init(seed: UInt64, controllerOptions: SimulatedController.Options = .init()) {
         self.seed = seed
         var random = SeededRandom(seed: seed)
         replicationFactor = random.chance(0.25) ? 5 : 3
-        config = ReplicationConfig(minInsyncReplicas: 2, replicaLagTimeMaxMs: 400)
+        config = ReplicationConfig(minInsyncReplicas: controllerOptions.minInsyncReplicas, replicaLagTimeMaxMs: 400)
         faultPhaseMs = 2_000
         let faults = SimulatedNetwork<Message>.Faults(
             dropRate: Double.random(in: 0..<0.1, using: &random), duplicateRate: Double.random(in: 0..<0.05, using: &random),
@@ -50,7 +54,7 @@ struct ReplicationSimulation {
         isolateChance = Double.random(in: 0.002...0.01, using: &random)
         fetchMaxRecords = Int.random(in: 1...20, using: &random)
         let replicas = (1...Int32(replicationFactor)).map { $0 }
-        controller = SimulatedController(replicas: replicas, sessionTimeoutMs: 150, uncleanLeaderElection: uncleanLeaderElection)
+        controller = SimulatedController(replicas: replicas, options: controllerOptions)
         nodes = []
         for id in replicas {
             nodes.append(SimulatedReplicaNode(id: id, brokerEpoch: nextBrokerEpoch))
@@ -77,11 +81,14 @@ struct ReplicationSimulation {
         now += tickMs
         if faults { injectFaults() }
         for node in nodes where node.alive && !network.isolated.contains(node.id) {
-            controller.heartbeat(from: node.id, brokerEpoch: node.brokerEpoch, now: now)
+            let lostData = unreportedDataLoss.remove(node.id) != nil
+            controller.heartbeat(from: node.id, brokerEpoch: node.brokerEpoch, lostData: lostData, now: now)
         }
         controller.expireSessions(now: now)
+        noteControllerChange()
         propagateMetadata()
         for envelope in network.deliverable(now: now) { try deliver(envelope) }
+        noteControllerChange()
         for index in nodes.indices where nodes[index].alive { try runTimers(index) }
         for index in nodes.indices where nodes[index].alive && random.chance(0.05) { nodes[index].log.flush() }
         for id in damaged where controller.registration.isr.contains(id) && nodes[Int(id - 1)].alive { damaged.remove(id) }
@@ -185,6 +192,12 @@ struct ReplicationSimulation {
 
     func failure(_ message: String) -> SimulationFailure {
         SimulationFailure(seed: seed, timeMs: now, message: message, recentEvents: events.suffix(40))
+    }
+
+    mutating func noteControllerChange() {
+        guard controller.registration != notedRegistration else { return }
+        notedRegistration = controller.registration
+        note("controller: \(controller.registration) elr=\(controller.eligibleLeaders.sorted())")
     }
 
     mutating func note(_ event: String) {
