@@ -8,7 +8,6 @@ public struct SimulatedNetwork<Message: Sendable>: Sendable {
         public var to: Int32
         public var message: Message
         public var deliverAt: Int64
-        var sequence: Int
     }
 
     /// How unreliable the network is.
@@ -28,7 +27,6 @@ public struct SimulatedNetwork<Message: Sendable>: Sendable {
 
     public var faults: Faults
     private var inFlight: [Envelope] = []
-    private var nextSequence = 0
     /// Nodes cut off from everyone else: nothing is delivered to or from them.
     public private(set) var isolated: Set<Int32> = []
     public private(set) var sent = 0
@@ -45,8 +43,15 @@ public struct SimulatedNetwork<Message: Sendable>: Sendable {
         let copies = random.chance(faults.duplicateRate) ? 2 : 1
         for _ in 0..<copies {
             let delay = Int64.random(in: faults.minDelayMs...max(faults.minDelayMs, faults.maxDelayMs), using: &random)
-            inFlight.append(Envelope(from: from, to: to, message: message, deliverAt: now + delay, sequence: nextSequence))
-            nextSequence += 1
+            let envelope = Envelope(from: from, to: to, message: message, deliverAt: now + delay)
+            // Kept sorted by delivery time, then send order: later sends go after equal times.
+            var low = 0
+            var high = inFlight.count
+            while low < high {
+                let mid = (low + high) / 2
+                if inFlight[mid].deliverAt <= envelope.deliverAt { low = mid + 1 } else { high = mid }
+            }
+            inFlight.insert(envelope, at: low)
         }
     }
 
@@ -60,18 +65,15 @@ public struct SimulatedNetwork<Message: Sendable>: Sendable {
     }
 
     /// The time of the next delivery, if any.
-    public var nextDeliveryTime: Int64? { inFlight.map(\.deliverAt).min() }
+    public var nextDeliveryTime: Int64? { inFlight.first?.deliverAt }
 
     /// Removes and returns the messages due by `now`, in delivery order; those crossing an isolation
     /// boundary are lost.
     public mutating func deliverable(now: Int64) -> [Envelope] {
-        var due: [Envelope] = []
-        var kept: [Envelope] = []
-        for envelope in inFlight {
-            if envelope.deliverAt <= now { due.append(envelope) } else { kept.append(envelope) }
-        }
-        inFlight = kept
-        return due.sorted { ($0.deliverAt, $0.sequence) < ($1.deliverAt, $1.sequence) }
-            .filter { !isolated.contains($0.from) && !isolated.contains($0.to) }
+        let count = inFlight.prefix { $0.deliverAt <= now }.count
+        guard count > 0 else { return [] }
+        let due = Array(inFlight[..<count])
+        inFlight.removeFirst(count)
+        return due.filter { !isolated.contains($0.from) && !isolated.contains($0.to) }
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import Raft
+import Simulation
+import Testing
+
+/// Seeded runs of whole quorums under message loss, delay, duplication, isolation, crashes, restarts and
+/// resignations, then healing. Safety is checked after every step (RaftSimulation); liveness at the end:
+/// once everything is healed the quorum has one leader and every node holds the same committed log.
+/// `make simulate SEEDS=n` runs more seeds; `SIMULATION_SEED=k` replays seed k.
+@Suite("Raft simulation")
+struct RaftSimulationTests {
+    /// The seeds are split in four shares that run in parallel.
+    @Test(arguments: 0..<4)
+    func safetyUnderFaultsAndLivenessAfterHealing(share: Int) {
+        var failures: [String] = []
+        let seeds = SimulationSeeds.seeds(defaultCount: 1000, environment: ProcessInfo.processInfo.environment)
+        for (index, seed) in seeds.enumerated() where index % 4 == share {
+            if let failure = runScenario(seed: seed) { failures.append(failure) }
+            if failures.count >= 5 { break }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))\nreplay one with SIMULATION_SEED=<seed> swift test --filter RaftSimulationTests")
+    }
+
+    /// One seed: returns a description of what went wrong, or nil.
+    func runScenario(seed: UInt64) -> String? {
+        var setup = SeededRandom(seed: seed ^ 0x5EED)
+        let voters: [Int32] = setup.chance(0.25) ? [1, 2, 3, 4, 5] : [1, 2, 3]
+        let observers: [Int32] = setup.chance(0.3) ? [100] : []
+        let faults = SimulatedNetwork<RaftMessage>.Faults(
+            dropRate: Double.random(in: 0...0.05, using: &setup), duplicateRate: Double.random(in: 0...0.03, using: &setup),
+            minDelayMs: 1, maxDelayMs: Int64.random(in: 2...40, using: &setup))
+        let sim = RaftSimulation(seed: seed, voters: voters, observers: observers, faults: faults)
+
+        // Chaos: appends, crashes, restarts, isolation, resignations.
+        sim.run(until: 15_000, eventEveryMs: 60) { sim in
+            let all = sim.nodes.keys.sorted()
+            let roll = Int.random(in: 0..<100, using: &sim.random)
+            switch roll {
+            case 0..<70: sim.appendOnLeader()
+            case 70..<78:
+                if let victim = sim.live.randomElement(using: &sim.random) { sim.crash(victim) }
+            case 78..<88:
+                if let dead = all.filter({ sim.nodes[$0]?.raft == nil }).randomElement(using: &sim.random) { sim.start(dead) }
+            case 88..<93:
+                if let node = all.randomElement(using: &sim.random) { sim.network.isolate(node) }
+            case 93..<98: sim.network.healAll()
+            default:
+                if let leader = sim.currentLeader, let raft = sim.nodes[leader]?.raft { sim.apply(raft.resign(now: sim.now), from: leader) }
+            }
+        }
+        if let violation = sim.violations.first { return violation }
+
+        // Healing: everyone back, a reliable network, appends go on; then a quiet period.
+        sim.network.healAll()
+        sim.network.faults = .init(dropRate: 0, duplicateRate: 0, minDelayMs: 1, maxDelayMs: 5)
+        for id in sim.nodes.keys.sorted() where sim.nodes[id]?.raft == nil { sim.start(id) }
+        sim.run(until: 23_000, eventEveryMs: 50) { $0.appendOnLeader() }
+        sim.run(until: 27_000, eventEveryMs: 10_000) { _ in }
+        if let violation = sim.violations.first { return violation }
+        return checkConverged(sim)
+    }
+
+    func checkConverged(_ sim: RaftSimulation) -> String? {
+        guard let leader = sim.currentLeader, let leaderRaft = sim.nodes[leader]?.raft else {
+            return "seed \(sim.seed): no leader after healing"
+        }
+        let leaders = sim.live.filter { sim.nodes[$0]!.raft!.isLeader && sim.nodes[$0]!.raft!.epoch == leaderRaft.epoch }
+        guard leaders == [leader] else { return "seed \(sim.seed): leaders \(leaders) in epoch \(leaderRaft.epoch)" }
+        let expected = sim.nodes[leader]!.log.all
+        guard leaderRaft.highWatermark == Int64(expected.count) else {
+            return "seed \(sim.seed): leader \(leader) high watermark \(leaderRaft.highWatermark) below its log end \(expected.count) after a quiet period"
+        }
+        guard expected.count > 50 else { return "seed \(sim.seed): only \(expected.count) entries committed: the quorum made little progress" }
+        for id in sim.live {
+            let node = sim.nodes[id]!
+            if node.log.all != expected { return "seed \(sim.seed): node \(id)'s log differs from leader \(leader)'s (\(node.log.all.count) vs \(expected.count) entries)" }
+            if node.raft!.highWatermark != leaderRaft.highWatermark {
+                return "seed \(sim.seed): node \(id) high watermark \(node.raft!.highWatermark), leader's \(leaderRaft.highWatermark)"
+            }
+        }
+        return nil
+    }
+}
