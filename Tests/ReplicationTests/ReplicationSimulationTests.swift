@@ -8,7 +8,16 @@ struct ReplicationSimulationTests {
 
     /// RF 3 (or 5 in a quarter of the seeds), min.insync.replicas 2, unclean election off; crashes
     /// (kill -9 and power loss), partitions, drops, duplicates and delays; then heal and converge.
-    @Test func acknowledgedWritesSurviveAndReplicasConverge() {
+    @Test func acknowledgedWritesSurviveAndReplicasConverge() async {
+        let (failures, acknowledged, eventCounts, maxEpoch) = await SimulationThread.run { Self.runAllSeeds() }
+        print("replication simulation: \(Self.seeds.count) seeds, \(acknowledged) acknowledged, events \(eventCounts.sorted { $0.key < $1.key }), max leader epoch \(maxEpoch)")
+        for failure in failures.prefix(3) { Issue.record("\(failure)") }
+        #expect(failures.isEmpty, "failing seeds: \(failures.map(\.seed))")
+        if Self.seeds.count >= 100 { #expect(acknowledged > Self.seeds.count * 10, "the producer got acknowledgements") }
+    }
+
+    /// Every seed, on the caller's thread: failures, acknowledged writes, fault counts, highest epoch.
+    static func runAllSeeds() -> ([SimulationFailure], Int, [String: Int], Int32) {
         var failures: [SimulationFailure] = []
         var acknowledged = 0
         var eventCounts: [String: Int] = [:]
@@ -26,10 +35,7 @@ struct ReplicationSimulationTests {
                 failures.append(error)
             }
         }
-        print("replication simulation: \(Self.seeds.count) seeds, \(acknowledged) acknowledged, events \(eventCounts.sorted { $0.key < $1.key }), max leader epoch \(maxEpoch)")
-        for failure in failures.prefix(3) { Issue.record("\(failure)") }
-        #expect(failures.isEmpty, "failing seeds: \(failures.map(\.seed))")
-        if Self.seeds.count >= 100 { #expect(acknowledged > Self.seeds.count * 10, "the producer got acknowledgements") }
+        return (failures, acknowledged, eventCounts, maxEpoch)
     }
 
     /// The checks have teeth: with unclean leader election a replica outside the ISR can lead, and
