@@ -24,25 +24,3 @@ public struct RaftConfiguration: Sendable, Hashable {
     public var majority: Int { voters.count / 2 + 1 }
     public func isVoter(_ id: Int32) -> Bool { voters.contains(id) }
 }
-
-/// The random source a node draws its election timeouts from. Seeded by the caller: the broker seeds it
-/// from the system, a simulation from its seed, so a run replays exactly.
-public struct RaftRandom: Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `range`, uniformly.
-    public mutating func next(in range: ClosedRange<Int64>) -> Int64 {
-        let width = UInt64(range.upperBound - range.lowerBound) + 1
-        return range.lowerBound + Int64(next() % width)
-    }
-}

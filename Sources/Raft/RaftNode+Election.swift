@@ -31,7 +31,7 @@ extension RaftNode {
         }
         // An observer asks a random voter, whose answer names the leader.
         guard now >= s.nextLeaderSearch, !configuration.voters.isEmpty else { return }
-        let voter = configuration.voters[Int(random.next() % UInt64(configuration.voters.count))]
+        let voter = configuration.voters.randomElement(using: &random)!
         send(.fetchRequest(fetchRequest()), to: voter)
         var next = s
         next.nextLeaderSearch = now + configuration.requestTimeoutMs

@@ -1,12 +1,10 @@
 extension RaftNode {
     func pollLeader(_ s: LeaderState, now: Int64) {
         var s = s
-        for (replica, held) in s.heldFetches where now >= held.expires {
+        let expired = s.heldFetches.filter { now >= $0.value.expires }.sorted { $0.key < $1.key }
+        for (replica, held) in expired {
             s.heldFetches[replica] = nil
-            state = .leader(s)
             answerFetch(held.request, from: replica, now: now)
-            guard case .leader(let updated) = state else { return }
-            s = updated
         }
         if now >= s.nextBeginQuorumResend {
             let request = RaftMessage.BeginQuorumEpochRequest(leaderEpoch: epoch, leaderId: nodeId)
@@ -56,10 +54,6 @@ extension RaftNode {
         state = .leader(s)
         // The fetcher's progress may commit entries; the answer then already carries the new mark.
         advanceHighWatermark(now: now)
-        if case .leader(var updated) = state, updated.heldFetches[from] != nil {
-            updated.heldFetches[from] = nil
-            state = .leader(updated)
-        }
         answerFetch(r, from: from, now: now)
     }
 

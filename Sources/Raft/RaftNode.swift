@@ -12,14 +12,15 @@ public final class RaftNode {
     /// Entries below this offset are committed; on one node it never moves back.
     public private(set) var highWatermark: Int64 = 0
     let log: any RaftLog
-    var random: RaftRandom
+    /// Draws election timeouts: the system's in the broker, a seeded one in a simulation (so it replays).
+    var random: any RandomNumberGenerator
     var output = RaftOutput()
     private var persisted: QuorumState?
 
     /// Starts from the stored quorum state (nil on a new node), as Kafka's `QuorumState.initialize`: a
     /// node that led its stored epoch resigns it, one that voted keeps its vote, one that knew a leader
     /// follows it. A quorum of one elects itself at the first `poll`.
-    public init(nodeId: Int32, configuration: RaftConfiguration, log: any RaftLog, stored: QuorumState?, now: Int64, random: RaftRandom) {
+    public init(nodeId: Int32, configuration: RaftConfiguration, log: any RaftLog, stored: QuorumState?, now: Int64, random: any RandomNumberGenerator) {
         self.nodeId = nodeId
         self.configuration = configuration
         self.log = log
@@ -117,13 +118,13 @@ public final class RaftNode {
     func otherVoters() -> [Int32] { configuration.voters.filter { $0 != nodeId } }
 
     func electionDeadline(_ now: Int64) -> Int64 {
-        now + random.next(in: configuration.electionTimeoutMs...(2 * configuration.electionTimeoutMs))
+        now + Int64.random(in: configuration.electionTimeoutMs...(2 * configuration.electionTimeoutMs), using: &random)
     }
 
     /// Kafka's binary exponential election backoff: random up to min(max, 50 ms × 2^retries).
     func electionBackoff(retries: Int) -> Int64 {
         let cap = min(configuration.electionBackoffMaxMs, 50 << min(retries, 10))
-        return random.next(in: 0...max(0, cap))
+        return Int64.random(in: 0...max(0, cap), using: &random)
     }
 
     func moveHighWatermark(to offset: Int64) {

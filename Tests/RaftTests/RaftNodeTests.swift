@@ -1,4 +1,5 @@
 import NIOCore
+import Simulation
 import Testing
 
 @testable import Raft
@@ -9,7 +10,7 @@ struct RaftNodeTests {
     let voters: [Int32] = [1, 2, 3]
 
     func node(_ id: Int32, log: InMemoryRaftLog = InMemoryRaftLog(), stored: QuorumState? = nil, voters: [Int32]? = nil) -> RaftNode {
-        RaftNode(nodeId: id, configuration: RaftConfiguration(voters: voters ?? self.voters), log: log, stored: stored, now: 0, random: RaftRandom(seed: 7))
+        RaftNode(nodeId: id, configuration: RaftConfiguration(voters: voters ?? self.voters), log: log, stored: stored, now: 0, random: SeededRandom(seed: 7))
     }
 
     func value(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }

@@ -53,7 +53,7 @@ final class RaftSimulation {
         let node = nodes[id]!
         let raft = RaftNode(
             nodeId: id, configuration: configuration, log: node.log, stored: node.stored, now: now,
-            random: RaftRandom(seed: random.next()))
+            random: SeededRandom(seed: random.next()))
         nodes[id]!.raft = raft
         nodes[id]!.lastHighWatermark = raft.highWatermark
         nodes[id]!.checkedUpTo = 0
