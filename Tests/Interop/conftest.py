@@ -53,10 +53,15 @@ def broker_factory(gregor_bin, tmp_path, request):
     gc.collect()  # clients caught in reference cycles go now, while their broker still answers
     failed = any(getattr(request.node, f"rep_{when}", None) is not None
                  and getattr(request.node, f"rep_{when}").failed for when in ("setup", "call"))
+    unclean = []
     for b in brokers:
+        was_running = b.alive()
         rc = b.stop()
         if failed:
             print(f"--- {b.log_path} (exit {rc}), last 6000 chars ---\n{b.log_text()[-6000:]}")
+        elif was_running and rc != 0:
+            unclean.append(f"{b.log_path}: exit {rc} on SIGTERM\n{b.run_log()[-4000:]}")
+    assert not unclean, "a broker did not stop cleanly:\n" + "\n".join(unclean)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +71,7 @@ def shared_broker(gregor_bin, tmp_path_factory):
     b = GregorBroker(gregor_bin, root / "data", root / "broker.log").start()
     yield b
     gc.collect()
-    b.stop()
+    b.stop_checked()
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +83,7 @@ def group_broker(gregor_bin, tmp_path_factory):
                      settings={"group.initial.rebalance.delay.ms": 0}).start()
     yield b
     gc.collect()
-    b.stop()
+    b.stop_checked()
 
 
 @pytest.fixture

@@ -112,6 +112,15 @@ class GregorBroker:
                 self.proc.wait(timeout)
         return self.proc.returncode
 
+    def stop_checked(self, timeout=STOP_TIMEOUT_S):
+        """stop(), failing with the run's log when a running broker does not exit 0 on SIGTERM (a crash or
+        a hang during shutdown loses the clean-shutdown marker and is a bug)."""
+        was_running = self.alive()
+        rc = self.stop(timeout)
+        assert not was_running or rc == 0, \
+            f"gregor broker exited with {rc} on SIGTERM:\n{self.run_log()[-6000:]}"
+        return rc
+
     def kill(self):
         """kill -9, as a crash."""
         if self.proc is not None and self.proc.poll() is None:
@@ -121,7 +130,7 @@ class GregorBroker:
     def restart(self, clean=True, timeout=READY_TIMEOUT_S):
         """Stops (SIGTERM when clean, kill -9 otherwise) and starts again on the same port and data dir."""
         if clean:
-            self.stop()
+            self.stop_checked()
         else:
             self.kill()
         return self.start(timeout)

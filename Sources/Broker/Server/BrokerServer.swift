@@ -31,36 +31,64 @@ final class BrokerServer: Service, Sendable {
 
     func run() async throws {
         let maximumFrameSize = self.maximumFrameSize
+        // Accepted connections come out of the listener as plain channels that do not read yet, and are
+        // wrapped in a NIOAsyncChannel only by the task that serves them. NIO's server stream drops the
+        // connections still buffered in it when the listener stops; a dropped NIOAsyncChannel traps
+        // ("Deinited NIOAsyncWriter without calling finish()", apple/swift-nio#2637), a plain channel
+        // does not.
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.autoRead, value: false)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: maximumFrameSize)))
                     try channel.pipeline.syncOperations.addHandler(ResponseFrameWriter())
-                    return try NIOAsyncChannel<ByteBuffer, KafkaWriter>(wrappingChannelSynchronously: channel)
+                    return channel
                 }
             }
         let boundPort = server.channel.localAddress?.port ?? port
         logger.info("listening", metadata: ["address": "\(host):\(boundPort)"])
         onBound(boundPort)
-        // On shutdown the listener closes and open connections are cancelled, which ends their loops.
+        // On graceful shutdown the listener closes, which ends the accept loop once the connections
+        // already accepted are handed out; each connection's loop is cancelled by the same shutdown.
         do {
-            try await cancelWhenGracefulShutdown {
-                try await withThrowingDiscardingTaskGroup { group in
+            try await withThrowingDiscardingTaskGroup { group in
+                try await withGracefulShutdownHandler {
                     try await server.executeThenClose { connections in
                         for try await connection in connections {
                             group.addTask { await self.serve(connection) }
                         }
                     }
+                } onGracefulShutdown: {
+                    server.channel.close(promise: nil)
                 }
             }
         } catch where Task.isShuttingDownGracefully || Task.isCancelled {
-            logger.info("listener closed", metadata: ["reason": "shutdown"])
+            // The listener's stream ends with an error when the shutdown closes it mid-accept.
         }
+        logger.info("listener closed", metadata: ["reason": "shutdown"])
+    }
+
+    /// Wraps an accepted connection for async use and starts its reads; a connection that closed
+    /// before it was served is closed and dropped.
+    private func serve(_ channel: any Channel) async {
+        let connection: NIOAsyncChannel<ByteBuffer, KafkaWriter>
+        do {
+            connection = try await channel.eventLoop.submit {
+                guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
+                let wrapped = try NIOAsyncChannel<ByteBuffer, KafkaWriter>(wrappingChannelSynchronously: channel)
+                try channel.syncOptions?.setOption(.autoRead, value: true)
+                return wrapped
+            }.get()
+        } catch {
+            channel.close(promise: nil)
+            return
+        }
+        await cancelWhenGracefulShutdown { await self.serve(connection) }
     }
 
     /// Reads frames, answers each in turn, and closes on a protocol error or when the client leaves.
