@@ -33,6 +33,11 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: "A broker config, key=value (repeatable); overrides --config.")
     var settings: [String] = []
 
+    @Option(
+        name: .long,
+        help: "The metadata quorum's voters, ID@HOST:PORT,... (controller.quorum.voters); each is a broker of the cluster. Default: this broker alone.")
+    var controllerVoters: String?
+
     @Option(name: .long, help: "fsync policy: 'os' leaves flushing to the OS, as Kafka does; 'always' fsyncs every append.")
     var fsync: FsyncPolicy = .os
 
@@ -58,6 +63,7 @@ struct BrokerCommand: AsyncParsableCommand {
             let (key, value) = try PropertiesFile.parseAssignment(setting)
             properties[key] = value
         }
+        if let controllerVoters { properties["controller.quorum.voters"] = controllerVoters }
         if fsync == .always { properties["log.flush.interval.messages"] = "1" }
         let brokerConfig = BrokerConfig(
             nodeId: nodeId, listenHost: listenHost, listenPort: listenPort, advertisedHost: advertised?.0,

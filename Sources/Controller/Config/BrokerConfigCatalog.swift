@@ -34,6 +34,15 @@ public enum BrokerConfigCatalog {
         ConfigDefinition("message.max.bytes", .int, default: "1048588", doc: "Default max.message.bytes.", check: ConfigDefinition.atLeast(0)),
         ConfigDefinition("min.insync.replicas", .int, default: "1", doc: "Default min.insync.replicas.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("unclean.leader.election.enable", .boolean, default: "false", doc: "Default unclean.leader.election.enable."),
+        ConfigDefinition(
+            "controller.quorum.voters", .list, default: "", readOnly: true,
+            doc: "The metadata quorum's voters, id@host:port,... (empty: this broker alone). Every voter is also a broker.",
+            check: ConfigDefinition.voterList),
+        ConfigDefinition("controller.quorum.election.timeout.ms", .int, default: "1000", readOnly: true, doc: "How long a voter waits without a leader before it stands for election.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("controller.quorum.fetch.timeout.ms", .int, default: "2000", readOnly: true, doc: "How long a follower waits for a successful fetch before it stands for election.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("controller.quorum.request.timeout.ms", .int, default: "2000", readOnly: true, doc: "How long a quorum request waits for its answer.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("broker.session.timeout.ms", .int, default: "9000", readOnly: true, doc: "A broker without a heartbeat for this long is fenced.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("broker.heartbeat.interval.ms", .int, default: "2000", readOnly: true, doc: "How often a broker heartbeats to the controller.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("socket.request.max.bytes", .int, default: "104857600", readOnly: true, doc: "The largest request frame accepted.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition(
             "offsets.topic.num.partitions", .int, default: "8", readOnly: true,
