@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "LogStorage", targets: ["LogStorage"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
         .library(name: "Broker", targets: ["Broker"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -52,10 +53,12 @@ let package = Package(
             ]
         ),
         .target(name: "KafkaClient", dependencies: ["KafkaProtocol", "KafkaRecords", nioCore, nioPosix, logging]),
+        // Local clusters: broker processes, the cluster file, process faults (docs/cluster.md).
+        .target(name: "Cluster", dependencies: ["KafkaClient", logging]),
         .executableTarget(
             name: "gregor",
             dependencies: [
-                "Broker", "KafkaClient", "KafkaProtocol", "KafkaRecords", logging,
+                "Broker", "Cluster", "KafkaClient", "KafkaProtocol", "KafkaRecords", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -74,6 +77,7 @@ let package = Package(
         .target(name: "Simulation", path: "Tests/Simulation"),
         .testTarget(name: "RaftTests", dependencies: ["Raft", "Simulation", nioCore]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Simulation", "LogStorage", "KafkaRecords"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "KafkaClient", "KafkaProtocol"]),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaRecords", nioCore, nioPosix]),
     ]
 )

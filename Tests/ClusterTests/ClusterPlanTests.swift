@@ -1,0 +1,70 @@
+import Testing
+
+@testable import Cluster
+
+@Suite("ClusterPlan: node ids, ports, directories, command lines")
+struct ClusterPlanTests {
+    @Test func threeBrokersCountPortsUpFromTheBase() throws {
+        let plan = try ClusterPlan(brokers: 3, basePort: 9092, directory: "/tmp/gregor-plan")
+        #expect(plan.nodeIds == [1, 2, 3])
+        #expect(plan.nodeIds.map(plan.port(of:)) == [9092, 9093, 9094])
+        #expect(plan.bootstrap == "127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094")
+        #expect(plan.controllerVoters == "1@127.0.0.1:9092,2@127.0.0.1:9093,3@127.0.0.1:9094")
+        #expect(plan.dataDirectory(of: 2) == "/tmp/gregor-plan/broker-2")
+        #expect(plan.logFile(of: 2) == "/tmp/gregor-plan/broker-2.log")
+        #expect(plan.clusterFilePath == "/tmp/gregor-plan/cluster.json")
+    }
+
+    @Test func brokerCommandLine() throws {
+        let plan = try ClusterPlan(brokers: 3, basePort: 9092, directory: "/tmp/c")
+        #expect(
+            plan.command(of: 2, executable: "/bin/gregor") == [
+                "/bin/gregor", "broker", "--node-id", "2", "--listen", "127.0.0.1:9093", "--data-dir", "/tmp/c/broker-2",
+                "--controller-voters", "1@127.0.0.1:9092,2@127.0.0.1:9093,3@127.0.0.1:9094", "--cluster-file", "/tmp/c/cluster.json",
+            ])
+    }
+
+    @Test func aRelativeDirectoryIsMadeAbsolute() throws {
+        let plan = try ClusterPlan(brokers: 1, basePort: 9092, directory: ".gregor/cluster/../cluster")
+        #expect(plan.directory.hasPrefix("/"))
+        #expect(plan.directory.hasSuffix("/.gregor/cluster"))
+        #expect(!plan.directory.contains(".."))
+    }
+
+    @Test func theFileStartsRunningWithoutPids() throws {
+        let plan = try ClusterPlan(brokers: 2, basePort: 19092, directory: "/tmp/c")
+        let file = plan.clusterFile(executable: "/bin/gregor")
+        #expect(file.state == .running)
+        #expect(file.bootstrap == plan.bootstrap)
+        #expect(file.brokers.map(\.nodeId) == [1, 2])
+        #expect(file.brokers.allSatisfy { $0.pid == nil })
+        #expect(file.node(2)?.address == "127.0.0.1:19093")
+        #expect(file.node(2)?.command == plan.command(of: 2, executable: "/bin/gregor"))
+    }
+
+    @Test(arguments: [
+        (0, 9092, "--brokers must be between 1 and 32"),
+        (33, 9092, "--brokers must be between 1 and 32"),
+        (1, 0, "--port must be between 1 and 65535"),
+        (1, 70000, "--port must be between 1 and 65535"),
+        (3, 65534, "need ports up to 65536"),
+    ])
+    func badArgumentsAreRefused(brokers: Int, port: Int, message: String) {
+        #expect {
+            _ = try ClusterPlan(brokers: brokers, basePort: port, directory: "/tmp/c")
+        } throws: { error in
+            (error as? ClusterError)?.message.contains(message) == true
+        }
+    }
+
+    @Test func theLastPortMayBe65535() throws {
+        let plan = try ClusterPlan(brokers: 2, basePort: 65534, directory: "/tmp/c")
+        #expect(plan.port(of: 2) == 65535)
+    }
+
+    @Test func durationsReadShort() {
+        #expect(Duration.seconds(15).text == "15s")
+        #expect(Duration.milliseconds(850).text == "0.8s")
+        #expect(Duration.milliseconds(1234).text == "1.2s")
+    }
+}
