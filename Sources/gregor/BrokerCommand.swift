@@ -47,6 +47,9 @@ struct BrokerCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Exit when the process that started this one exits (used by local clusters and tests).")
     var exitWithParent = false
 
+    @Option(name: .long, help: "Stop when this cluster file (written by `gregor cluster up`) is gone or no longer lists this process.")
+    var clusterFile: String?
+
     enum FsyncPolicy: String, ExpressibleByArgument { case os, always }
 
     func run() async throws {
@@ -74,6 +77,7 @@ struct BrokerCommand: AsyncParsableCommand {
             return logger
         }()
         if exitWithParent { ParentWatch.start() }
+        if let clusterFile { ClusterFileWatch.start(path: clusterFile) }
         do {
             try await GregorBroker(config: brokerConfig, logger: logger).run { port in
                 logger.notice("broker \(nodeId) ready on \(brokerConfig.advertisedHost):\(port)")

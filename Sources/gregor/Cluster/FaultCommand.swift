@@ -1,0 +1,68 @@
+import ArgumentParser
+import Cluster
+
+/// `gregor fault`: process faults on one broker of a local cluster (`gregor cluster up`), with real signals.
+struct FaultCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fault", abstract: "Inject faults into a local cluster's brokers: kill, restart, pause, resume.",
+        discussion: """
+            Example:
+              gregor fault kill 2        # SIGKILL, as a crash
+              gregor fault restart 2     # start it again on its data
+              gregor fault pause 3       # SIGSTOP: a hung broker
+              gregor fault resume 3      # SIGCONT
+            """,
+        subcommands: [FaultKill.self, FaultRestart.self, FaultPause.self, FaultResume.self])
+}
+
+/// `NODE [--dir DIR]`, shared by the fault subcommands.
+struct FaultTarget: ParsableArguments {
+    @Argument(help: "The broker's node id.") var node: Int32
+    @OptionGroup var location: ClusterDirectoryOption
+
+    var faults: ProcessFaults { ProcessFaults(directory: location.directory) }
+}
+
+/// `gregor fault kill NODE`.
+struct FaultKill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kill", abstract: "Kill a broker with SIGKILL (a crash) and wait until it is gone.",
+        discussion: "Example:\n  gregor fault kill 2")
+    @OptionGroup var target: FaultTarget
+
+    func run() async throws { print(try await clusterOperation { try await target.faults.kill(target.node) }) }
+}
+
+/// `gregor fault restart NODE`.
+struct FaultRestart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restart",
+        abstract: "Start a broker again on its data with its command line (stopping it cleanly first if it runs).",
+        discussion: "Example:\n  gregor fault restart 2")
+    @OptionGroup var target: FaultTarget
+    @Option(name: .long, help: "Seconds to wait for the broker to answer.") var timeout: Double = 60
+
+    func run() async throws {
+        let timeout = Duration.milliseconds(Int64(self.timeout * 1000))
+        print(try await clusterOperation { try await target.faults.restart(target.node, timeout: timeout, progress: printProgress) })
+    }
+}
+
+/// `gregor fault pause NODE`.
+struct FaultPause: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pause", abstract: "Freeze a broker with SIGSTOP: connections open, no answers.",
+        discussion: "Example:\n  gregor fault pause 3")
+    @OptionGroup var target: FaultTarget
+
+    func run() async throws { print(try await clusterOperation { try await target.faults.pause(target.node) }) }
+}
+
+/// `gregor fault resume NODE`.
+struct FaultResume: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume", abstract: "Continue a paused broker with SIGCONT.", discussion: "Example:\n  gregor fault resume 3")
+    @OptionGroup var target: FaultTarget
+
+    func run() async throws { print(try await clusterOperation { try await target.faults.resume(target.node) }) }
+}
