@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "Broker",
             dependencies: [
-                "KafkaRecords", "KafkaProtocol", "LogStorage", "Replication", "Raft", "Controller", "GroupCoordinator",
+                "KafkaRecords", "KafkaProtocol", "LogStorage", "Replication", "Raft", "Controller", "GroupCoordinator", "KafkaClient",
                 nioCore, nioPosix, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),

@@ -16,13 +16,15 @@ struct BrokerStack: Sendable {
     let context: BrokerContext
     let router: RequestRouter
 
-    /// Opens (formatting when new) the data directory, recovers the logs, replays the metadata log,
-    /// registers this broker and builds the router.
-    static func open(config: BrokerConfig, fileSystem: any LogFileSystem, logger: Logger) async throws -> BrokerStack {
+    /// Opens (formatting when new) the data directory, recovers the logs, opens the metadata quorum and
+    /// builds the router. With `startMetadata` (a broker that is its quorum's only voter, as in tests)
+    /// it also replays the metadata log and registers this broker; otherwise the caller starts the
+    /// metadata service once the listener answers the other voters.
+    static func open(config: BrokerConfig, fileSystem: any LogFileSystem, logger: Logger, startMetadata: Bool = true) async throws -> BrokerStack {
         try config.validate()
         let directory = FilePath(config.dataDirectory)
         let meta = try MetaProperties.loadOrFormat(
-            directory: directory, nodeId: config.nodeId, fileSystem: fileSystem, newId: { KafkaUUID.random().base64 })
+            directory: directory, nodeId: config.nodeId, fileSystem: fileSystem, newClusterId: try config.newClusterId, newId: { KafkaUUID.random().base64 })
         let (logManager, report) = try LogManager.open(dataDirectory: directory, fileSystem: fileSystem, now: WallClock.milliseconds())
         log(report, logger)
         let replicas = ReplicaManager(nodeId: config.nodeId, logManager: logManager, logger: logger, clock: WallClock.milliseconds)
@@ -35,7 +37,7 @@ struct BrokerStack: Sendable {
                 groups.apply(image, now: WallClock.milliseconds)
             },
             clock: WallClock.milliseconds, logger: logger)
-        try await metadata.start(nodeId: config.nodeId, host: config.advertisedHost, port: Int32(config.advertisedPort))
+        if startMetadata { try await metadata.start(host: config.advertisedHost, port: Int32(config.advertisedPort)) }
         let context = BrokerContext(
             config: config, metadata: metadata.cache, controller: metadata, replicas: replicas, groups: groups,
             clock: WallClock.milliseconds, logger: logger)
@@ -77,6 +79,11 @@ struct BrokerStack: Sendable {
         router.register(ListGroupsHandler(broker: broker))
         router.register(DeleteGroupsHandler(broker: broker))
         router.register(OffsetDeleteHandler(broker: broker))
+        router.register(VoteHandler(broker: broker))
+        router.register(BeginQuorumEpochHandler(broker: broker))
+        router.register(EndQuorumEpochHandler(broker: broker))
+        router.register(DescribeQuorumHandler(broker: broker))
+        router.register(BrokerRegistrationHandler(broker: broker))
         let own = ApiVersionsResponse.ApiVersion(
             apiKey: ApiKey.apiVersions.rawValue, minVersion: ApiVersionsHandler.versions.lowerBound,
             maxVersion: ApiVersionsHandler.versions.upperBound)

@@ -4,8 +4,9 @@ import NIOPosix
 import ServiceLifecycle
 
 /// One Gregor broker process: the broker's parts (`BrokerStack`) over the real file system, behind the
-/// Kafka listener, with the periodic log work, run as services of one `ServiceGroup` that stops
-/// cleanly on SIGTERM or SIGINT (checkpoints written, clean-shutdown marker left).
+/// Kafka listener, with the metadata quorum, the periodic log work and the group timers, run as
+/// services of one `ServiceGroup` that stops cleanly on SIGTERM or SIGINT (leadership of the quorum
+/// handed over, checkpoints written, clean-shutdown marker left).
 public final class GregorBroker: Sendable {
     public let config: BrokerConfig
     private let logger: Logger
@@ -15,19 +16,28 @@ public final class GregorBroker: Sendable {
         self.logger = logger
     }
 
-    /// Starts the broker and runs until a signal stops it. `onListening` gets the bound port.
-    public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let stack = try await BrokerStack.open(config: config, fileSystem: PosixLogFileSystem(), logger: logger)
+    /// Starts the broker and runs until a signal stops it. `onReady` gets the bound port once the broker
+    /// has joined the metadata quorum and is registered, so clients can use it.
+    public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let stack = try await BrokerStack.open(config: config, fileSystem: PosixLogFileSystem(), logger: logger, startMetadata: false)
+        let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
         let server = BrokerServer(
             host: config.listenHost, port: config.listenPort, router: stack.router, maximumFrameSize: config.maximumRequestSize,
-            group: MultiThreadedEventLoopGroup.singleton, logger: logger, onBound: onListening)
+            group: MultiThreadedEventLoopGroup.singleton, logger: logger,
+            onBound: { port in
+                boundContinuation.yield(port)
+                boundContinuation.finish()
+            })
         let maintenance = LogMaintenance(
             logManager: stack.logManager, retentionIntervalMs: config.retentionCheckIntervalMs, clock: WallClock.milliseconds,
             logger: logger)
         let groupTimers = GroupTimers(groups: stack.groups, clock: WallClock.milliseconds)
+        let quorum = MetadataQuorumService(
+            metadata: stack.metadata, advertisedHost: config.advertisedHost,
+            advertisedPort: config.advertisedPort == 0 ? nil : config.advertisedPort, bound: bound, onReady: onReady)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server), .init(service: maintenance), .init(service: groupTimers)],
+                services: [.init(service: server), .init(service: quorum), .init(service: maintenance), .init(service: groupTimers)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -64,6 +64,12 @@ class GregorBroker:
         return cmd
 
     def start(self, timeout=READY_TIMEOUT_S):
+        self.launch()
+        self.wait_ready(timeout)
+        return self
+
+    def launch(self):
+        """Starts the process without waiting for it (brokers of a quorum get ready only together)."""
         assert self.proc is None or self.proc.poll() is not None, "broker already running"
         os.makedirs(self.data_dir, exist_ok=True)
         self._log_start = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
@@ -73,7 +79,6 @@ class GregorBroker:
             self.proc = subprocess.Popen(
                 self.command(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, close_fds=True)
         self.starts += 1
-        self.wait_ready(timeout)
         return self
 
     def wait_ready(self, timeout):

@@ -310,3 +310,41 @@ def decode_metadata_v4_topics(body):
                     r.int32()
         topics.append((name, error, count))
     return topics
+
+
+DESCRIBE_QUORUM = 55
+
+
+def describe_quorum(host, port, timeout=5.0):
+    """DescribeQuorum v0 for __cluster_metadata-0, decoded independently of Gregor's codec:
+    {"error", "leader", "epoch", "high_watermark", "voters": {id: log_end_offset}, "observers": {...}}."""
+    body = uvarint(2) + compact_string("__cluster_metadata") + uvarint(2) + int32(0) + uvarint(0) + uvarint(0) + uvarint(0)
+    with connect(host, port, timeout) as sock:
+        sock.sendall(request(DESCRIBE_QUORUM, 0, 11, body, flexible=True))
+        correlation, payload = read_response(sock)
+    assert correlation == 11, correlation
+    r = Reader(payload)
+    r.skip_tagged_fields()  # response header v1
+    top_error = r.int16()
+    result = None
+    for _ in range(r.uvarint() - 1):
+        name = r.take(r.uvarint() - 1).decode()
+        for _ in range(r.uvarint() - 1):
+            index, error, leader, epoch = r.int32(), r.int16(), r.int32(), r.int32()
+            high_watermark = struct.unpack(">q", r.take(8))[0]
+            replicas = []
+            for _ in range(2):
+                states = {}
+                for _ in range(r.uvarint() - 1):
+                    replica = r.int32()
+                    states[replica] = struct.unpack(">q", r.take(8))[0]
+                    r.skip_tagged_fields()
+                replicas.append(states)
+            r.skip_tagged_fields()
+            if name == "__cluster_metadata" and index == 0:
+                result = {"error": error or top_error, "leader": leader, "epoch": epoch, "high_watermark": high_watermark,
+                          "voters": replicas[0], "observers": replicas[1]}
+        r.skip_tagged_fields()
+    r.skip_tagged_fields()
+    assert r.at_end(), f"{len(payload) - r.pos} bytes left after DescribeQuorum"
+    return result

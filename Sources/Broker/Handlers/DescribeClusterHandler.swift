@@ -19,7 +19,7 @@ struct DescribeClusterHandler: APIHandler {
         }
         response.errorMessage = nil
         response.clusterId = image.clusterId
-        response.controllerId = broker.config.nodeId
+        response.controllerId = broker.controller.controllerId.id
         response.brokers = image.liveBrokers.map {
             DescribeClusterResponse.DescribeClusterBroker(brokerId: $0.id, host: $0.host, port: $0.port, rack: $0.rack)
         }

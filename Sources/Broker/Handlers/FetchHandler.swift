@@ -1,6 +1,7 @@
 import KafkaProtocol
 import KafkaRecords
 import LogStorage
+import Raft
 
 /// Fetch (key 1), versions 4-16: reads each partition from the fetch offset up to the high watermark,
 /// straight from the segment files (sent with sendfile). If fewer than `min.bytes` are ready it waits,
@@ -15,6 +16,9 @@ struct FetchHandler: APIHandler {
     let broker: BrokerContext
 
     func handle(_ request: FetchRequest, context: RequestContext) async throws -> FetchResponse? {
+        if let quorumFetch = RaftWire.fetch(from: request, version: context.apiVersion), quorumFetch.replicaId >= 0 {
+            return try await answerQuorum(quorumFetch, clusterId: request.clusterId)
+        }
         var response = FetchResponse()
         if context.apiVersion >= 7 && request.sessionId != 0 {
             response.errorCode = ErrorCode.fetchSessionIdNotFound.rawValue
@@ -34,6 +38,17 @@ struct FetchHandler: APIHandler {
         }
         response.responses = try answer(targets, reads: reads, version: context.apiVersion)
         return response
+    }
+
+    /// A metadata quorum member's fetch of `__cluster_metadata-0` (KIP-595), answered by the quorum.
+    private func answerQuorum(_ fetch: RaftMessage.FetchRequest, clusterId: String?) async throws -> FetchResponse {
+        if let refused = QuorumRequests.refuse(clusterId, broker) {
+            var response = FetchResponse()
+            response.errorCode = refused.rawValue
+            return response
+        }
+        let answer = try await broker.controller.quorum.fetch(fetch, from: fetch.replicaId)
+        return try RaftWire.fetchResponse(answer, timestamp: broker.clock())
     }
 
     /// One requested partition, found or not.

@@ -35,7 +35,7 @@ struct MetadataHandler: APIHandler {
             MetadataResponse.MetadataResponseBroker(nodeId: $0.id, host: $0.host, port: $0.port, rack: $0.rack)
         }
         response.clusterId = image.clusterId
-        response.controllerId = broker.config.nodeId
+        response.controllerId = broker.controller.controllerId.id
         if all {
             response.topics = image.topicsByName.keys.sorted().compactMap { image.topic(named: $0) }.map { describe($0, version: version) }
         } else {

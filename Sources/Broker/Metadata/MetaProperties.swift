@@ -29,8 +29,10 @@ struct MetaProperties: Sendable, Hashable {
         self.init(clusterId: clusterId, nodeId: node, directoryId: values["directory.id"] ?? "")
     }
 
-    /// Reads the directory's file, or writes a new one for `nodeId` with a fresh cluster id.
-    static func loadOrFormat(directory: FilePath, nodeId: Int32, fileSystem: any LogFileSystem, newId: () -> String) throws -> MetaProperties {
+    /// Reads the directory's file, or writes a new one for `nodeId` in cluster `newClusterId`.
+    static func loadOrFormat(
+        directory: FilePath, nodeId: Int32, fileSystem: any LogFileSystem, newClusterId: String, newId: () -> String
+    ) throws -> MetaProperties {
         try fileSystem.createDirectory(at: directory)
         let path = directory.appending(fileName)
         if let bytes = try fileSystem.readFileIfExists(at: path) {
@@ -43,7 +45,7 @@ struct MetaProperties: Sendable, Hashable {
             }
             return properties
         }
-        let properties = MetaProperties(clusterId: newId(), nodeId: nodeId, directoryId: newId())
+        let properties = MetaProperties(clusterId: newClusterId, nodeId: nodeId, directoryId: newId())
         try fileSystem.writeFileAtomically(ByteBuffer(string: properties.text), to: path)
         return properties
     }

@@ -4,26 +4,33 @@ import LogStorage
 import Logging
 import NIOCore
 import Raft
+import Synchronization
 import SystemPackage
 
-/// The broker's controller side while it runs as a single-node cluster: the controller state machine,
-/// a one-voter quorum that commits its records to `__cluster_metadata-0`, and the publication of each
-/// committed image to the rest of the broker. Operations are serialised by the actor; each one appends
-/// its records, waits for them to be durable, applies them, publishes, and only then answers.
+/// The broker's controller side: the controller state machine over the metadata quorum. Every broker
+/// replays the committed metadata log into its image and publishes it to the rest of the broker; the
+/// quorum's leader is the active controller, which validates admin operations, commits their records
+/// and answers once they are committed. Other brokers forward those operations to it, as KRaft brokers
+/// do (KIP-590), so a client may send them to any broker.
 actor MetadataService {
-    private var controller: ControllerStateMachine
-    private var quorum: SingleVoterQuorum
-    private let log: PartitionMetadataLog
-    private let quorumStatePath: FilePath
-    private let fileSystem: any LogFileSystem
-    private let publish: @Sendable (MetadataImage) -> Void
-    private let clock: @Sendable () -> Int64
-    private let logger: Logger
-    private var producerIds: ClosedRange<Int64>?
-    private var nextProducerId: Int64 = 0
+    var controller: ControllerStateMachine
+    let quorum: MetadataQuorum
+    let peers: QuorumPeers
+    let nodeId: Int32
+    let clusterId: String
+    let publish: @Sendable (MetadataImage) -> Void
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    /// The next metadata log offset to replay.
+    var applied: Int64 = 0
+    var producerIds: ClosedRange<Int64>?
+    var nextProducerId: Int64 = 0
+    var operationRunning = false
+    var operationQueue: [CheckedContinuation<Void, Never>] = []
     nonisolated let cache: MetadataCache
+    nonisolated let controllerId: ControllerIdentity
 
-    /// Opens the metadata log, persists a new quorum epoch, and replays every committed record.
+    /// Opens the metadata log and the quorum; nothing is replayed until `start` learns what is committed.
     init(
         directory: FilePath, clusterId: String, config: BrokerConfig, fileSystem: any LogFileSystem, hadCleanShutdown: Bool,
         publish: @escaping @Sendable (MetadataImage) -> Void, clock: @escaping @Sendable () -> Int64, logger: Logger
@@ -35,109 +42,100 @@ actor MetadataService {
             directory: logDirectory, topicPartition: PartitionMetadataLog.topicPartition, config: logConfig,
             fileSystem: fileSystem, options: .init(hadCleanShutdown: hadCleanShutdown), now: clock())
         if report.repairedAnything { logger.warning("metadata log recovered", metadata: ["report": "\(report)"]) }
-        log = PartitionMetadataLog(log: partitionLog)
-        quorumStatePath = logDirectory.appending("quorum-state")
-        let stored = try fileSystem.readFileIfExists(at: quorumStatePath).flatMap { QuorumState(json: String(buffer: $0)) }
-        quorum = SingleVoterQuorum(nodeId: config.nodeId, stored: stored, logEndOffset: partitionLog.logEndOffset)
-        try fileSystem.writeFileAtomically(ByteBuffer(string: quorum.state.json), to: quorumStatePath)
+        let raftLog = try MetadataRaftLog(log: partitionLog, clock: clock)
+        let voters = try config.quorumVoters
+        peers = QuorumPeers(voters: voters, nodeId: config.nodeId)
+        quorum = try MetadataQuorum(
+            nodeId: config.nodeId, voters: voters, configuration: config.raftConfiguration(voters: voters), log: raftLog,
+            clusterId: clusterId, statePath: logDirectory.appending("quorum-state"), fileSystem: fileSystem, peers: peers,
+            clock: clock, logger: logger)
         controller = ControllerStateMachine(
             clusterId: clusterId, nodeId: config.nodeId, staticBrokerConfigs: config.staticConfigs,
             placementSeed: UInt64.random(in: 0...UInt64.max))
-        for (offset, value) in try log.read(from: 0, upTo: log.logEndOffset) {
-            controller.replay(try MetadataRecordSerde.decode(value), offset: offset)
-        }
         cache = MetadataCache(controller.image)
-        self.fileSystem = fileSystem
+        controllerId = ControllerIdentity()
+        nodeId = config.nodeId
+        self.clusterId = clusterId
         self.publish = publish
         self.clock = clock
         self.logger = logger
     }
 
-    /// Formats an empty log with the bootstrap records and registers this broker (a new broker epoch
-    /// on every start), then publishes the image.
-    func start(nodeId: Int32, host: String, port: Int32) throws {
-        if log.logEndOffset == 0 { try commit(controller.bootstrapRecords()) }
-        try commit(
-            controller.registerBroker(
-                id: nodeId, incarnationId: KafkaUUID.random(), host: host, port: port, rack: nil, epoch: log.logEndOffset))
+    /// Joins the quorum and registers this broker: the leader formats an empty cluster and registers
+    /// itself; another broker waits for a leader, asks it to register this broker (BrokerRegistration),
+    /// and returns once its own image holds the registration. `quorum.run()` must be running unless
+    /// this broker is the only voter.
+    func start(host: String, port: Int32) async throws {
+        try await quorum.poll()
+        try await applyCommitted()
+        let incarnation = KafkaUUID.random()
+        var attempt = 0
+        while controller.image.brokers[nodeId]?.incarnationId != incarnation {
+            try Task.checkCancellation()
+            do {
+                try await register(incarnation: incarnation, host: host, port: port)
+            } catch {
+                attempt += 1
+                if attempt % 20 == 1 {
+                    let leader = await quorum.leaderId
+                    logger.info("waiting for the metadata quorum", metadata: ["reason": "\(error)", "leader": "\(leader)"])
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try await applyCommitted()
+        }
+        let (epoch, leader) = (await quorum.epoch, await quorum.leaderId)
         logger.info(
             "metadata quorum ready",
-            metadata: ["epoch": "\(quorum.epoch)", "offset": "\(controller.image.offset)", "topics": "\(controller.image.topicsByName.count)"])
+            metadata: ["epoch": "\(epoch)", "leader": "\(leader)", "offset": "\(controller.image.offset)",
+                       "topics": "\(controller.image.topicsByName.count)"])
     }
 
-    /// Flushes and closes the metadata log (before the data directory's clean-shutdown marker is written).
-    func close() throws {
-        try log.log.close(now: clock())
+    /// Follows the committed log for as long as the broker runs: replays what commits, publishes it.
+    func followCommits() async throws {
+        while !Task.isCancelled, !(await quorum.isStopped) {
+            try await applyCommitted()
+            await quorum.waitForCommit(beyond: applied)
+        }
+    }
+
+    /// Resigns leadership, closes the peers and flushes the metadata log (before the data directory's
+    /// clean-shutdown marker is written).
+    func close() async throws {
+        await quorum.stop()
+        await peers.close()
+        try await quorum.close()
     }
 
     var image: MetadataImage { controller.image }
-    var quorumEpoch: Int32 { quorum.epoch }
+    var quorumEpoch: Int32 { get async { await quorum.epoch } }
     var configResolver: ConfigResolver { controller.configs }
 
-    // MARK: Operations
+    // MARK: Replay
 
-    func createTopics(_ request: CreateTopicsRequest) -> CreateTopicsResponse {
-        run(controller.createTopics(request), items: \.topics, code: \.errorCode, message: \.errorMessage)
-    }
-
-    func deleteTopics(_ request: DeleteTopicsRequest, version: Int16) -> DeleteTopicsResponse {
-        run(controller.deleteTopics(request, version: version), items: \.responses, code: \.errorCode, message: \.errorMessage)
-    }
-
-    func createPartitions(_ request: CreatePartitionsRequest) -> CreatePartitionsResponse {
-        run(controller.createPartitions(request), items: \.results, code: \.errorCode, message: \.errorMessage)
-    }
-
-    func incrementalAlterConfigs(_ request: IncrementalAlterConfigsRequest) -> IncrementalAlterConfigsResponse {
-        run(controller.incrementalAlterConfigs(request), items: \.responses, code: \.errorCode, message: \.errorMessage)
-    }
-
-    func alterConfigs(_ request: AlterConfigsRequest) -> AlterConfigsResponse {
-        run(controller.alterConfigs(request), items: \.responses, code: \.errorCode, message: \.errorMessage)
-    }
-
-    /// The next producer id for an idempotent producer, from this broker's block; a new block is
-    /// reserved in the metadata log when the current one runs out, so ids are never reused.
-    func allocateProducerId(nodeId: Int32) throws -> Int64 {
-        if producerIds == nil || nextProducerId > producerIds!.upperBound {
-            let epoch = controller.image.brokers[nodeId]?.epoch ?? -1
-            let result = controller.allocateProducerIds(brokerId: nodeId, brokerEpoch: epoch)
-            try commit(result.records)
-            producerIds = result.response
-            nextProducerId = result.response.lowerBound
+    /// Replays the committed entries not yet applied, in offset order, and publishes the image.
+    func applyCommitted() async throws {
+        let (entries, end) = await quorum.committedEntries(from: applied)
+        var changed = false
+        for (offset, value) in entries where offset >= applied {
+            controller.replay(try MetadataRecordSerde.decode(value), offset: offset)
+            applied = offset + 1
+            changed = true
         }
-        defer { nextProducerId += 1 }
-        return nextProducerId
-    }
-
-    // MARK: Committing
-
-    /// Commits an operation's records; if the log refuses them, every item the answer reports as done
-    /// (error code 0) reports the storage error instead.
-    private func run<Response, Item>(
-        _ result: ControllerResult<Response>, items: WritableKeyPath<Response, [Item]>, code: WritableKeyPath<Item, Int16>,
-        message: WritableKeyPath<Item, String?>
-    ) -> Response {
-        var response = result.response
-        do {
-            try commit(result.records)
-        } catch {
-            logger.error("metadata log write failed", metadata: ["error": "\(error)"])
-            for index in response[keyPath: items].indices where response[keyPath: items][index][keyPath: code] == 0 {
-                response[keyPath: items][index][keyPath: code] = ErrorCode.kafkaStorageError.rawValue
-                response[keyPath: items][index][keyPath: message] = "The metadata log could not be written: \(error)"
-            }
+        applied = max(applied, end)  // past the control entries (LeaderChange) too
+        controllerId.set(await quorum.leaderId)
+        if changed {
+            cache.publish(controller.image)
+            publish(controller.image)
         }
-        return response
     }
+}
 
-    /// Appends records as one batch, waits until durable, applies them and publishes the image.
-    private func commit(_ records: [any KafkaMetadataRecord]) throws {
-        guard !records.isEmpty else { return }
-        let values = try records.map { try MetadataRecordSerde.encode($0) }
-        let first = try quorum.appendAndCommit(values, to: log, now: clock())
-        for (index, record) in records.enumerated() { controller.replay(record, offset: first + Int64(index)) }
-        cache.publish(controller.image)
-        publish(controller.image)
-    }
+/// Which broker is the active controller right now (the quorum's leader), for Metadata and
+/// DescribeCluster answers; -1 while there is none.
+final class ControllerIdentity: Sendable {
+    private let current = Atomic<Int32>(-1)
+    init() {}
+    var id: Int32 { current.load(ordering: .relaxed) }
+    func set(_ id: Int32) { current.store(id, ordering: .relaxed) }
 }

@@ -6,6 +6,12 @@ public struct QuorumVoters: Sendable, Hashable {
         public var id: Int32
         public var host: String
         public var port: Int
+
+        public init(id: Int32, host: String, port: Int) {
+            self.id = id
+            self.host = host
+            self.port = port
+        }
     }
 
     public var voters: [Voter]

@@ -1,0 +1,33 @@
+import ServiceLifecycle
+
+/// Runs the metadata quorum for the broker process: its timers, the replay of what commits, and the
+/// start-up (join the quorum, register) once the listener is bound, after which the broker is ready.
+/// On shutdown the quorum's leadership is handed over before the listener closes.
+struct MetadataQuorumService: Service {
+    let metadata: MetadataService
+    let advertisedHost: String
+    /// The advertised port, or nil to advertise the port the listener bound (listening on port 0).
+    let advertisedPort: Int?
+    let bound: AsyncStream<Int>
+    let onReady: @Sendable (Int) -> Void
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await metadata.quorum.run() }
+                group.addTask {
+                    var ports = bound.makeAsyncIterator()
+                    guard let port = await ports.next() else { return }
+                    try await metadata.start(host: advertisedHost, port: Int32(advertisedPort ?? port))
+                    onReady(port)
+                    try await metadata.followCommits()
+                }
+                try await group.next()
+                group.cancelAll()
+                try await group.waitForAll()
+            }
+        } onGracefulShutdown: {
+            Task { await metadata.quorum.stop() }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Controller
+import KafkaClient
+import KafkaProtocol
+import NIOCore
+
+/// Admin operations: run one at a time on the active controller (each computed from the committed
+/// image, committed, replayed, then answered); forwarded to the controller from any other broker.
+extension MetadataService {
+    func createTopics(_ request: CreateTopicsRequest) async -> CreateTopicsResponse {
+        await operate(request, { $0.createTopics(request) }, items: \.topics, code: \.errorCode, message: \.errorMessage)
+    }
+
+    func deleteTopics(_ request: DeleteTopicsRequest, version: Int16) async -> DeleteTopicsResponse {
+        await operate(request, { $0.deleteTopics(request, version: version) }, items: \.responses, code: \.errorCode, message: \.errorMessage)
+    }
+
+    func createPartitions(_ request: CreatePartitionsRequest) async -> CreatePartitionsResponse {
+        await operate(request, { $0.createPartitions(request) }, items: \.results, code: \.errorCode, message: \.errorMessage)
+    }
+
+    func incrementalAlterConfigs(_ request: IncrementalAlterConfigsRequest) async -> IncrementalAlterConfigsResponse {
+        await operate(request, { $0.incrementalAlterConfigs(request) }, items: \.responses, code: \.errorCode, message: \.errorMessage)
+    }
+
+    func alterConfigs(_ request: AlterConfigsRequest) async -> AlterConfigsResponse {
+        await operate(request, { $0.alterConfigs(request) }, items: \.responses, code: \.errorCode, message: \.errorMessage)
+    }
+
+    /// The next producer id for an idempotent producer. The controller hands out ids from its own block,
+    /// reserving a new block in the metadata log when one runs out, so ids are never reused; another
+    /// broker asks the controller with InitProducerId.
+    func allocateProducerId(nodeId: Int32) async throws -> Int64 {
+        try await exclusive {
+            guard await quorum.isLeader else {
+                let answer = try await forwardToController(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
+                guard answer.errorCode == 0 else { throw KafkaClientError(.brokerError, "the controller answered \(answer.errorCode)") }
+                return answer.producerId
+            }
+            if producerIds == nil || nextProducerId > producerIds!.upperBound {
+                let epoch = controller.image.brokers[nodeId]?.epoch ?? -1
+                let result = controller.allocateProducerIds(brokerId: nodeId, brokerEpoch: epoch)
+                try await commit(result.records)
+                producerIds = result.response
+                nextProducerId = result.response.lowerBound
+            }
+            defer { nextProducerId += 1 }
+            return nextProducerId
+        }
+    }
+
+    /// BrokerRegistration on the controller: formats a new cluster if needed, then records the broker
+    /// (registered and unfenced; its epoch is the offset of its registration record).
+    func registerBroker(_ request: BrokerRegistrationRequest) async -> BrokerRegistrationResponse {
+        var response = BrokerRegistrationResponse()
+        guard request.clusterId == clusterId else {
+            response.errorCode = ErrorCode.inconsistentClusterId.rawValue
+            return response
+        }
+        guard let listener = request.listeners.first else {
+            response.errorCode = ErrorCode.invalidRequest.rawValue
+            return response
+        }
+        do {
+            response.brokerEpoch = try await exclusive {
+                guard await quorum.isLeader else { throw NotControllerError(leaderId: await quorum.leaderId) }
+                return try await commitRegistration(
+                    id: request.brokerId, incarnation: request.incarnationId, host: listener.host, port: Int32(listener.port), rack: request.rack)
+            }
+        } catch {
+            response.errorCode = errorCode(for: error)
+        }
+        return response
+    }
+
+    /// Registers this broker: directly when it leads the quorum, through the controller otherwise.
+    func register(incarnation: KafkaUUID, host: String, port: Int32) async throws {
+        if await quorum.isLeader {
+            _ = try await exclusive { try await commitRegistration(id: nodeId, incarnation: incarnation, host: host, port: port, rack: nil) }
+            return
+        }
+        var listener = BrokerRegistrationRequest.Listener()
+        listener.name = "PLAINTEXT"
+        listener.host = host
+        listener.port = UInt16(clamping: port)
+        var request = BrokerRegistrationRequest()
+        request.brokerId = nodeId
+        request.clusterId = clusterId
+        request.incarnationId = incarnation
+        request.listeners = [listener]
+        request.rack = nil
+        let answer = try await forwardToController(request)
+        guard answer.errorCode == 0 else {
+            throw KafkaClientError(.brokerError, "the controller refused the registration: \(ErrorCode(answer.errorCode))")
+        }
+        await quorum.waitForCommit(beyond: answer.brokerEpoch)
+    }
+
+    // MARK: Running an operation
+
+    /// Runs `body` after every operation started before it has finished: operations are computed from
+    /// the image their predecessors left, even though each one waits for its commit.
+    func exclusive<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+        while operationRunning { await withCheckedContinuation { operationQueue.append($0) } }
+        operationRunning = true
+        defer {
+            operationRunning = false
+            if !operationQueue.isEmpty { operationQueue.removeFirst().resume() }
+        }
+        return try await body()
+    }
+
+    /// Computes an operation on the controller and commits it; forwards it from any other broker. When
+    /// neither works, every item the answer reports as done reports why instead (NOT_CONTROLLER or a
+    /// storage error), so the client retries or sees the failure.
+    private func operate<Request: KafkaRequest, Item>(
+        _ request: Request, _ compute: (ControllerStateMachine) -> ControllerResult<Request.Response>,
+        items: WritableKeyPath<Request.Response, [Item]>, code: WritableKeyPath<Item, Int16>, message: WritableKeyPath<Item, String?>
+    ) async -> Request.Response where Request.Response: Sendable {
+        await exclusive {
+            var response: Request.Response
+            do {
+                if await quorum.isLeader {
+                    try await applyCommitted()
+                    let result = compute(controller)
+                    response = result.response
+                    try await commit(result.records)
+                } else {
+                    return try await forwardToController(request)
+                }
+            } catch {
+                logger.info("metadata operation failed", metadata: ["api": "\(Request.apiKey)", "error": "\(error)"])
+                response = compute(controller).response
+                for index in response[keyPath: items].indices where response[keyPath: items][index][keyPath: code] == 0 {
+                    response[keyPath: items][index][keyPath: code] = errorCode(for: error)
+                    response[keyPath: items][index][keyPath: message] = "\(error)"
+                }
+            }
+            return response
+        }
+    }
+
+    /// Appends records as one batch through the quorum, waits for the commit, and replays them.
+    func commit(_ records: [any KafkaMetadataRecord]) async throws {
+        guard !records.isEmpty else { return }
+        _ = try await quorum.append(try records.map { try MetadataRecordSerde.encode($0) })
+        try await applyCommitted()
+    }
+
+    /// Writes the bootstrap records when the cluster is new, then the registration.
+    private func commitRegistration(id: Int32, incarnation: KafkaUUID, host: String, port: Int32, rack: String?) async throws -> Int64 {
+        try await applyCommitted()
+        if controller.image.features["metadata.version"] == nil { try await commit(controller.bootstrapRecords()) }
+        let epoch = await quorum.logEndOffset
+        try await commit(controller.registerBroker(id: id, incarnationId: incarnation, host: host, port: port, rack: rack, epoch: epoch))
+        return epoch
+    }
+
+    /// Sends a request to the quorum's leader over the broker's peer connection.
+    private func forwardToController<Request: KafkaRequest>(_ request: Request) async throws -> Request.Response {
+        let leader = await quorum.leaderId
+        guard leader >= 0, leader != nodeId else { throw NotControllerError(leaderId: leader) }
+        let connection = try await peers.connection(to: leader, timeout: .milliseconds(quorum.configuration.requestTimeoutMs))
+        do {
+            return try await connection.send(request, timeout: .seconds(30))
+        } catch {
+            await peers.drop(leader)
+            throw error
+        }
+    }
+
+    private func errorCode(for error: any Error) -> Int16 {
+        switch error {
+        case is NotControllerError: ErrorCode.notController.rawValue
+        case is KafkaClientError: ErrorCode.notController.rawValue  // the controller could not be reached
+        default: ErrorCode.kafkaStorageError.rawValue
+        }
+    }
+}
