@@ -357,7 +357,6 @@ def test_clear_errors(cluster):
     assert unknown.returncode != 0 and "no broker 9" in unknown.stderr and "its brokers are 1" in unknown.stderr
 
 
-@pytest.mark.xfail(reason="needs the multi-broker quorum", strict=False)
 def test_three_brokers_become_ready(cluster, kcat_path):
     port, result = up(cluster, brokers=3, timeout=30)
     bootstrap = ",".join(f"127.0.0.1:{port + i}" for i in range(3))
