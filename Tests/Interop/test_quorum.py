@@ -113,5 +113,7 @@ def test_a_stopping_controller_hands_over_at_once(quorum):
     successor, _ = leader_of(quorum, exclude=(leader,), timeout=20)
     handed_over_after = time.monotonic() - started
     print(f"new controller {successor} after {handed_over_after:.2f}s")
-    # EndQuorumEpoch lets the preferred successor stand at once instead of after the fetch timeout (2 s).
-    assert handed_over_after < 2.0
+    # Without EndQuorumEpoch the others would wait for the fetch timeout (2 s) and then an election
+    # timeout (1-2 s). With it the preferred successor stands at once; the second successor waits a short
+    # backoff and now and then stands too, and that split vote costs one more round of backoff.
+    assert handed_over_after < 3.0

@@ -22,8 +22,16 @@ struct MetadataQuorumService: Service {
                     onReady(port)
                     try await metadata.followCommits()
                 }
-                try await group.next()
-                group.cancelAll()
+                // Whichever ends first (shutdown, or an error), stopping the quorum ends the others: its
+                // waiters do not watch for cancellation.
+                defer { group.cancelAll() }
+                do {
+                    try await group.next()
+                } catch {
+                    await metadata.quorum.stop()
+                    throw error
+                }
+                await metadata.quorum.stop()
                 try await group.waitForAll()
             }
         } onGracefulShutdown: {

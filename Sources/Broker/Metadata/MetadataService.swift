@@ -108,7 +108,6 @@ actor MetadataService {
     }
 
     var image: MetadataImage { controller.image }
-    var quorumEpoch: Int32 { get async { await quorum.epoch } }
     var configResolver: ConfigResolver { controller.configs }
 
     // MARK: Replay

@@ -52,8 +52,6 @@ actor MetadataQuorum {
     var epoch: Int32 { node.epoch }
     var leaderId: Int32 { node.leaderId }
     var isLeader: Bool { node.isLeader }
-    var highWatermark: Int64 { node.highWatermark }
-    var role: String { node.state.name }
 
     var logEndOffset: Int64 { log.endOffset }
     var isStopped: Bool { stopped }
@@ -111,7 +109,9 @@ actor MetadataQuorum {
     func stop() async {
         guard !stopped else { return }
         var resign = node.resign(now: clock())
-        let announcements = resign.messages
+        // One EndQuorumEpoch per voter is enough (the node may have queued a resend as well).
+        var told = Set<Int32>()
+        let announcements = resign.messages.reversed().filter { told.insert($0.to).inserted }
         resign.messages = []
         _ = try? process(resign)
         stopped = true
