@@ -65,8 +65,9 @@ extension KafkaProducer {
             repeat {
                 outcome = await requestProducerId()
                 if case .failure(let error) = outcome {
+                    // A closed producer or a closed cluster client can never get an id: stop, quietly.
+                    if error.code == .closed || state.withLock({ $0.closed }) { break }
                     logger.warning("InitProducerId failed, retrying: \(error)")
-                    if state.withLock({ $0.closed }) { break }
                     try? await Task.sleep(for: cluster.configuration.retryBackoff)
                 }
             } while (try? outcome.get()) == nil
