@@ -76,7 +76,7 @@ let package = Package(
         // Seeded network and random source shared by the Raft and replication simulations.
         .target(name: "Simulation", path: "Tests/Simulation"),
         .testTarget(name: "RaftTests", dependencies: ["Raft", "Simulation", nioCore]),
-        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Simulation", "LogStorage", "KafkaRecords"]),
+        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Simulation", "LogStorage", "KafkaRecords", "Broker"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "KafkaClient", "KafkaProtocol"]),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaRecords", nioCore, nioPosix]),
     ]

@@ -27,7 +27,9 @@ struct BrokerStack: Sendable {
             directory: directory, nodeId: config.nodeId, fileSystem: fileSystem, newClusterId: try config.newClusterId, newId: { KafkaUUID.random().base64 })
         let (logManager, report) = try LogManager.open(dataDirectory: directory, fileSystem: fileSystem, now: WallClock.milliseconds())
         log(report, logger)
-        let replicas = ReplicaManager(nodeId: config.nodeId, logManager: logManager, logger: logger, clock: WallClock.milliseconds)
+        let replicas = ReplicaManager(
+            nodeId: config.nodeId, logManager: logManager, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs, logger: logger,
+            clock: WallClock.milliseconds)
         let groups = GroupCoordinatorService(config: config, replicas: replicas, logger: logger)
         let metadata = try MetadataService(
             directory: directory, clusterId: meta.clusterId, config: config, fileSystem: fileSystem,
@@ -38,9 +40,11 @@ struct BrokerStack: Sendable {
             },
             clock: WallClock.milliseconds, logger: logger)
         if startMetadata { try await metadata.start(host: config.advertisedHost, port: Int32(config.advertisedPort)) }
+        let isrChanges = IsrChangeSender(
+            metadata: metadata, nodeId: config.nodeId, backoffMs: config.replicaFetchBackoffMs, clock: WallClock.milliseconds, logger: logger)
         let context = BrokerContext(
             config: config, metadata: metadata.cache, controller: metadata, replicas: replicas, groups: groups,
-            clock: WallClock.milliseconds, logger: logger)
+            alterPartitions: isrChanges, clock: WallClock.milliseconds, logger: logger)
         return BrokerStack(
             config: config, logManager: logManager, metadata: metadata, replicas: replicas, groups: groups, context: context,
             router: router(context, logger: logger))
@@ -84,6 +88,7 @@ struct BrokerStack: Sendable {
         router.register(EndQuorumEpochHandler(broker: broker))
         router.register(DescribeQuorumHandler(broker: broker))
         router.register(BrokerRegistrationHandler(broker: broker))
+        router.register(AlterPartitionHandler(broker: broker))
         let own = ApiVersionsResponse.ApiVersion(
             apiKey: ApiKey.apiVersions.rawValue, minVersion: ApiVersionsHandler.versions.lowerBound,
             maxVersion: ApiVersionsHandler.versions.upperBound)

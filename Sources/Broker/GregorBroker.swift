@@ -35,9 +35,15 @@ public final class GregorBroker: Sendable {
         let quorum = MetadataQuorumService(
             metadata: stack.metadata, advertisedHost: config.advertisedHost,
             advertisedPort: config.advertisedPort == 0 ? nil : config.advertisedPort, bound: bound, onReady: onReady)
+        let replication = ReplicationService(
+            nodeId: config.nodeId, replicas: stack.replicas, metadata: stack.metadata, isrChanges: stack.context.alterPartitions,
+            config: config, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server), .init(service: quorum), .init(service: maintenance), .init(service: groupTimers)],
+                services: [
+                    .init(service: server), .init(service: quorum), .init(service: replication), .init(service: maintenance),
+                    .init(service: groupTimers),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -7,6 +7,11 @@ extension PartitionLeader {
         public var highWatermarkMoved = false
         /// The follower may join the ISR: send this to the controller.
         public var alterPartition: AlterPartitionRequest?
+
+        public init(highWatermarkMoved: Bool = false, alterPartition: AlterPartitionRequest? = nil) {
+            self.highWatermarkMoved = highWatermarkMoved
+            self.alterPartition = alterPartition
+        }
     }
 
     /// Answers a follower's or a consumer's fetch (Kafka's `Partition.fetchRecords`): checks the

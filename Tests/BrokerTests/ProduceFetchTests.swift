@@ -49,18 +49,16 @@ import Testing
         #expect(ErrorCode(negative.errorCode) == .offsetOutOfRange)
     }
 
-    @Test func longPollWakesWhenDataArrives() async throws {
+    /// max.wait.ms is ten minutes and the test may take two: an answer at all can only mean the
+    /// append woke the fetch. (No tight timing: on a busy machine this test took 30 s.)
+    @Test(.timeLimit(.minutes(2))) func longPollWakesWhenDataArrives() async throws {
         let broker = try await TestBroker.start()
         try await broker.createTopic("wait")
-        // max.wait.ms is a minute: answering well before it can only mean the append woke the fetch.
-        // (No tight timing here: the machine may be busy.)
-        let started = ContinuousClock.now
-        async let fetched = broker.fetch("wait", offset: 0, maxWaitMs: 60_000, minBytes: 1)
+        async let fetched = broker.fetch("wait", offset: 0, maxWaitMs: 600_000, minBytes: 1)
         try await Task.sleep(for: .milliseconds(100))
         _ = try await broker.produce("wait", batch: try makeBatch(count: 1))
         let result = try await fetched
         #expect(try result.decodedRecords().count == 1)
-        #expect(ContinuousClock.now - started < .seconds(30), "answered on arrival, not at max.wait.ms")
     }
 
     @Test func longPollAnswersEmptyAtMaxWait() async throws {
@@ -111,11 +109,14 @@ import Testing
         return ErrorCode(response.errorCode)
     }
 
-    @Test func minInsyncReplicasRefusesAcksAllOnly() async throws {
+    /// Kafka (3.7+, `Partition.effectiveMinIsr`) caps min.insync.replicas at the replication factor, so
+    /// a single replica takes acks=all writes even with min.insync.replicas=2. NOT_ENOUGH_REPLICAS
+    /// needs a lost follower: Tests/Interop/test_replication.py drives it with real brokers.
+    @Test func minInsyncReplicasIsCappedAtTheReplicationFactor() async throws {
         let broker = try await TestBroker.start()
         try await broker.createTopic("safe", configs: ["min.insync.replicas": "2"])
         let all = try await broker.produce("safe", batch: try makeBatch(count: 1), acks: -1)
-        #expect(ErrorCode(all.errorCode) == .notEnoughReplicas)
+        #expect(all.errorCode == 0)
         let one = try await broker.produce("safe", batch: try makeBatch(count: 1), acks: 1)
         #expect(one.errorCode == 0)
     }

@@ -156,3 +156,31 @@ def wheel_librdkafka_dir(tmp_path_factory):
     directory = tmp_path_factory.mktemp("wheel-librdkafka")
     os.symlink(libs[0], directory / "librdkafka.so.1")
     return str(directory)
+
+
+@pytest.fixture
+def quorum(gregor_bin, tmp_path, request):
+    """Three brokers, each a voter, started together; stopped (checked to exit 0) at the end. A test may
+    set broker configs first with `@pytest.mark.broker_settings({...})`."""
+    marker = request.node.get_closest_marker("broker_settings")
+    extra = marker.args[0] if marker else {}
+    brokers = [GregorBroker(gregor_bin, tmp_path / f"broker{i}-data", tmp_path / f"broker{i}.log", settings=extra, node_id=i) for i in (1, 2, 3)]
+    voters = ",".join(f"{b.node_id}@{b.bootstrap}" for b in brokers)
+    for b in brokers:
+        b.settings["controller.quorum.voters"] = voters
+        b.launch()
+    try:
+        for b in brokers:
+            b.wait_ready(60)
+        yield brokers
+    finally:
+        failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+        unclean = []
+        for b in brokers:
+            was_running = b.alive()
+            rc = b.stop()
+            if failed:
+                print(f"--- {b.log_path} (exit {rc}) ---\n{b.log_text()[-5000:]}")
+            elif was_running and rc != 0:
+                unclean.append(f"node {b.node_id} exited {rc}:\n{b.run_log()[-3000:]}")
+        assert not unclean, "\n".join(unclean)

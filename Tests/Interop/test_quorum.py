@@ -13,31 +13,6 @@ import kafka_wire as wire
 from gregor_process import GregorBroker
 
 
-@pytest.fixture
-def quorum(gregor_bin, tmp_path, request):
-    """Three brokers, each a voter, started together; stopped (checked to exit 0) at the end."""
-    brokers = [GregorBroker(gregor_bin, tmp_path / f"broker{i}-data", tmp_path / f"broker{i}.log", node_id=i) for i in (1, 2, 3)]
-    voters = ",".join(f"{b.node_id}@{b.bootstrap}" for b in brokers)
-    for b in brokers:
-        b.settings["controller.quorum.voters"] = voters
-        b.launch()
-    try:
-        for b in brokers:
-            b.wait_ready(60)
-        yield brokers
-    finally:
-        failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-        unclean = []
-        for b in brokers:
-            was_running = b.alive()
-            rc = b.stop()
-            if failed:
-                print(f"--- {b.log_path} (exit {rc}) ---\n{b.log_text()[-5000:]}")
-            elif was_running and rc != 0:
-                unclean.append(f"node {b.node_id} exited {rc}:\n{b.run_log()[-3000:]}")
-        assert not unclean, "\n".join(unclean)
-
-
 def leader_of(brokers, exclude=(), timeout=15.0):
     """The leader every live broker other than `exclude` agrees on (itself not in `exclude`), waiting for
     one; with the quorum as each reports it."""

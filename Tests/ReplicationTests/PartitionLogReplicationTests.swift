@@ -4,6 +4,7 @@ import NIOCore
 import SystemPackage
 import Testing
 
+@testable import Broker
 @testable import Replication
 
 @Suite("Replication over LogStorage's PartitionLog")

@@ -173,7 +173,8 @@ final class CoordinatorShardRuntime: Sendable {
         var builder = RecordBatchBuilder(initialCapacity: records.reduce(0) { $0 + $1.key.readableBytes + ($1.value?.readableBytes ?? 0) + 16 })
         for record in records { builder.append(key: record.key, value: record.value, timestamp: now) }
         do {
-            _ = try partition.appendAsLeader(try builder.build().bytes, now: now)
+            // Answered once on the leader's log; waiting for the ISR (acks=all) comes with coordinator failover.
+            _ = try partition.appendAsLeader(try builder.build().bytes, requiredAcks: 1, now: now)
             return nil
         } catch {
             logger.error("could not write to \(partition.topicPartition)", metadata: ["error": "\(error)"])

@@ -24,6 +24,11 @@ struct FetchHandler: APIHandler {
             response.errorCode = ErrorCode.fetchSessionIdNotFound.rawValue
             return response
         }
+        let replicaId = context.apiVersion >= 15 ? request.replicaState.replicaId : request.replicaId
+        if replicaId >= 0 {
+            let brokerEpoch = context.apiVersion >= 15 ? request.replicaState.replicaEpoch : -1
+            return try await answerFollower(request, replicaId: replicaId, brokerEpoch: brokerEpoch, version: context.apiVersion)
+        }
         let targets = resolve(request, version: context.apiVersion)
         let deadline = ContinuousClock.now + .milliseconds(max(0, Int64(request.maxWaitMs)))
         var reads = read(targets, request: request)
@@ -52,7 +57,7 @@ struct FetchHandler: APIHandler {
     }
 
     /// One requested partition, found or not.
-    private struct Target {
+    struct Target {
         var topic: String
         var topicId: KafkaUUID
         var request: FetchRequest.FetchPartition
@@ -60,7 +65,7 @@ struct FetchHandler: APIHandler {
         var missing: ErrorCode?
     }
 
-    private func resolve(_ request: FetchRequest, version: Int16) -> [Target] {
+    func resolve(_ request: FetchRequest, version: Int16) -> [Target] {
         let image = broker.metadata.image
         var targets: [Target] = []
         for topic in request.topics {
@@ -95,7 +100,7 @@ struct FetchHandler: APIHandler {
                 continue
             }
             reads.highWatermarks.append(partition.highWatermark)
-            if let problem = checkEpoch(target.request.currentLeaderEpoch, partition) {
+            if let problem = checkEpoch(target.request.currentLeaderEpoch, partition) ?? (partition.isLeader ? nil : .notLeaderOrFollower) {
                 reads.results.append(.failure(problem))
                 reads.hasErrors = true
                 continue

@@ -21,7 +21,7 @@ struct ListOffsetsHandler: APIHandler {
         for topic in request.topics {
             var answer = ListOffsetsResponse.ListOffsetsTopicResponse(name: topic.name)
             for partition in topic.partitions {
-                var result = lookup(partition, topic: topic.name)
+                var result = lookup(partition, topic: topic.name, replicaId: request.replicaId)
                 if context.apiVersion < 4 { result.leaderEpoch = -1 }
                 answer.partitions.append(result)
             }
@@ -30,7 +30,13 @@ struct ListOffsetsHandler: APIHandler {
         return response
     }
 
-    private func lookup(_ request: ListOffsetsRequest.ListOffsetsPartition, topic: String) -> ListOffsetsResponse.ListOffsetsPartitionResponse {
+    /// Kafka's id for a debugging consumer, which may read from any replica.
+    static let debuggingReplicaId: Int32 = -2
+
+    /// One partition's answer. Only the leader answers (a debugging client may ask any replica); a
+    /// follower broker (`replicaId` ≥ 0) asking for the latest offset gets the log end, not the high
+    /// watermark, as Kafka's `fetchOffsetForTimestamp` gives it when no isolation level applies.
+    private func lookup(_ request: ListOffsetsRequest.ListOffsetsPartition, topic: String, replicaId: Int32) -> ListOffsetsResponse.ListOffsetsPartitionResponse {
         var result = ListOffsetsResponse.ListOffsetsPartitionResponse(partitionIndex: request.partitionIndex)
         guard let partition = broker.replicas.partition(TopicPartition(topic, request.partitionIndex)) else {
             result.errorCode = ErrorCode.unknownTopicOrPartition.rawValue
@@ -41,11 +47,15 @@ struct ListOffsetsHandler: APIHandler {
             result.errorCode = (request.currentLeaderEpoch < epoch ? ErrorCode.fencedLeaderEpoch : .unknownLeaderEpoch).rawValue
             return result
         }
+        guard partition.isLeader || replicaId == Self.debuggingReplicaId else {
+            result.errorCode = ErrorCode.notLeaderOrFollower.rawValue
+            return result
+        }
         let highWatermark = partition.highWatermark
         do {
             switch request.timestamp {
             case Self.latest:
-                (result.offset, result.leaderEpoch) = (highWatermark, epoch)
+                (result.offset, result.leaderEpoch) = (replicaId >= 0 ? partition.log.logEndOffset : highWatermark, epoch)
             case Self.earliest, Self.earliestLocal:
                 let found = partition.log.earliestOffset()
                 (result.offset, result.leaderEpoch) = (found.offset, found.leaderEpoch ?? -1)

@@ -55,10 +55,8 @@ struct ProduceHandler: APIHandler {
             return fail(error)
         }
         if acks == -1 {
-            let acknowledged = await broker.replicas.awaitAcknowledgement(
-                outcome.partition, upTo: outcome.result.lastOffset + 1, deadline: deadline)
-            if !acknowledged {
-                return fail(ProduceError(.requestTimedOut, "The in-sync replicas did not acknowledge the write in time."))
+            if let error = await broker.replicas.awaitAcknowledgement(outcome.partition, upTo: outcome.result.lastOffset + 1, deadline: deadline) {
+                return fail(error)
             }
         }
         answer.baseOffset = outcome.result.firstOffset

@@ -48,6 +48,30 @@ extension MetadataService {
         }
     }
 
+    /// AlterPartition on the controller: a partition leader's ISR change, checked and committed. Only
+    /// the controller answers (NOT_CONTROLLER elsewhere): the leader that proposed it forwards it.
+    func alterPartition(_ request: AlterPartitionRequest, version: Int16) async -> AlterPartitionResponse {
+        do {
+            return try await exclusive {
+                guard await quorum.isLeader else { throw NotControllerError(leaderId: await quorum.leaderId) }
+                try await applyCommitted()
+                let result = controller.alterPartition(request, version: version)
+                try await commit(result.records)
+                return result.response
+            }
+        } catch {
+            var response = AlterPartitionResponse()
+            response.errorCode = errorCode(for: error)
+            return response
+        }
+    }
+
+    /// Sends one of this broker's ISR proposals to the controller, which may be this broker.
+    func proposeIsrChange(_ request: AlterPartitionRequest) async throws -> AlterPartitionResponse {
+        if await quorum.isLeader { return await alterPartition(request, version: 3) }
+        return try await forwardToController(request)
+    }
+
     /// BrokerRegistration on the controller: formats a new cluster if needed, then records the broker
     /// (registered and unfenced; its epoch is the offset of its registration record).
     func registerBroker(_ request: BrokerRegistrationRequest) async -> BrokerRegistrationResponse {

@@ -3,6 +3,7 @@ import KafkaProtocol
 import KafkaRecords
 import LogStorage
 import NIOCore
+import Replication
 
 extension ReplicaManager {
     /// What a produce to one partition became.
@@ -48,31 +49,37 @@ extension ReplicaManager {
         guard !batch.attributes.isTransactional else {
             throw ProduceError(.invalidTxnState, "Transactions are not supported by Gregor yet.")
         }
-        if acks == -1 && !partition.hasEnoughInsyncReplicas() {
-            throw ProduceError(
-                .notEnoughReplicas,
-                "The ISR has \(partition.isrCount) replica(s), fewer than min.insync.replicas=\(settings.minInsyncReplicas).")
-        }
-        do {
-            return AppendOutcome(result: try partition.appendAsLeader(batch.bytes, now: clock()), partition: partition)
-        } catch {
-            throw ProduceError(error)
-        }
+        return AppendOutcome(result: try partition.appendAsLeader(batch.bytes, requiredAcks: acks, now: clock()), partition: partition)
     }
 
-    /// Waits until the ISR has everything below `offset` (acks=all), or the deadline passes.
-    func awaitAcknowledgement(_ partition: Partition, upTo offset: Int64, deadline: ContinuousClock.Instant) async -> Bool {
-        while !partition.isAcknowledged(upTo: offset) {
-            guard ContinuousClock.now < deadline else { return false }
+    /// Waits until the ISR has everything below `offset` (acks=all, Kafka's `DelayedProduce`) or the
+    /// deadline passes: nil once acknowledged, else the error the producer gets.
+    func awaitAcknowledgement(_ partition: Partition, upTo offset: Int64, deadline: ContinuousClock.Instant) async -> ProduceError? {
+        while true {
+            if let settled = partition.acknowledgement(upTo: offset) { return Self.produceError(settled) }
+            guard ContinuousClock.now < deadline else {
+                return ProduceError(.requestTimedOut, "The in-sync replicas did not acknowledge the write within the request timeout.")
+            }
             let waiter = DataWaiter()
             partition.waiters.register(waiter)
-            if partition.isAcknowledged(upTo: offset) {
+            if let settled = partition.acknowledgement(upTo: offset) {
                 partition.waiters.unregister(waiter)
-                return true
+                return Self.produceError(settled)
             }
             await waiter.wait(until: deadline)
             partition.waiters.unregister(waiter)
         }
-        return true
+    }
+
+    private static func produceError(_ settled: Result<Void, ReplicationError>) -> ProduceError? {
+        switch settled {
+        case .success: nil
+        case .failure(.notEnoughReplicasAfterAppend):
+            ProduceError(.notEnoughReplicasAfterAppend, "The write was appended, but the ISR shrank below min.insync.replicas before it was replicated.")
+        case .failure(.notLeaderOrFollower):
+            ProduceError(.notLeaderOrFollower, "This broker stopped leading the partition before the write was replicated.")
+        case .failure(let error):
+            ProduceError(ErrorCode(rawValue: error.rawValue), "The write was not acknowledged: \(error).")
+        }
     }
 }

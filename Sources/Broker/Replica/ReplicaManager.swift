@@ -3,6 +3,7 @@ import KafkaProtocol
 import KafkaRecords
 import LogStorage
 import Logging
+import Replication
 import Synchronization
 
 /// The partitions this broker holds, kept in step with the metadata image (Kafka's `ReplicaManager`):
@@ -15,18 +16,34 @@ final class ReplicaManager: Sendable {
     private let logger: Logger
     let clock: @Sendable () -> Int64
 
-    init(nodeId: Int32, logManager: LogManager, logger: Logger, clock: @escaping @Sendable () -> Int64) {
+    let replicaLagTimeMaxMs: Int64
+    /// Told whenever the partitions this broker follows, or their leaders, may have changed.
+    private let followersChanged = Mutex<(@Sendable () -> Void)?>(nil)
+
+    init(nodeId: Int32, logManager: LogManager, replicaLagTimeMaxMs: Int64 = 30_000, logger: Logger, clock: @escaping @Sendable () -> Int64) {
         self.nodeId = nodeId
         self.logManager = logManager
+        self.replicaLagTimeMaxMs = replicaLagTimeMaxMs
         self.logger = logger
         self.clock = clock
+    }
+
+    /// Installs the follower fetchers' wake-up (the broker process runs fetchers; tests may not).
+    func onFollowersChanged(_ action: @escaping @Sendable () -> Void) { followersChanged.withLock { $0 = action } }
+
+    /// The partitions this broker follows, grouped by the broker that leads them.
+    var followedByLeader: [Int32: [Partition]] {
+        Dictionary(grouping: allPartitions.compactMap { partition in partition.followedLeader.map { ($0, partition) } }, by: \.0)
+            .mapValues { $0.map(\.1) }
     }
 
     func partition(_ topicPartition: TopicPartition) -> Partition? { partitions.withLock { $0[topicPartition] } }
 
     var allPartitions: [Partition] { partitions.withLock { Array($0.values) } }
 
-    /// Reconciles the local partitions with a newly committed image.
+    /// Reconciles the local partitions with a newly committed image: creates logs for new replicas,
+    /// deletes those of deleted topics, applies config changes, and moves each partition to the role
+    /// the image gives this broker (leader, follower, or leaderless).
     func apply(_ image: MetadataImage, configs: ConfigResolver) {
         var wanted: [TopicPartition: (TopicImage, PartitionImage)] = [:]
         for topic in image.topicsByName.values {
@@ -43,24 +60,43 @@ final class ReplicaManager: Sendable {
         }
         let existing = partitions.withLock { $0 }
         var settingsByTopic: [String: TopicSettings] = [:]
+        let brokerEpoch = image.brokers[nodeId]?.epoch ?? -1
+        let now = clock()
+        var followersMoved = false
         for (topicPartition, (topic, partitionImage)) in wanted {
             let settings = settingsByTopic[topic.name] ?? configs.topicSettings(topic.name)
             settingsByTopic[topic.name] = settings
+            let partition: Partition
             if let current = existing[topicPartition], current.topicId == topic.id {
                 if current.settings != settings { current.update(settings: settings) }
-                continue
+                partition = current
+            } else {
+                do {
+                    let log = try logManager.getOrCreateLog(topicPartition, topicId: topic.id.base64, config: settings.log, now: now)
+                    partition = Partition(
+                        topicPartition: topicPartition, topicId: topic.id, log: log, localReplica: nodeId, settings: settings,
+                        replicaLagTimeMaxMs: replicaLagTimeMaxMs)
+                    partitions.withLock { $0[topicPartition] = partition }
+                } catch {
+                    logger.error("could not open the log of \(topicPartition)", metadata: ["error": "\(error)"])
+                    continue
+                }
             }
-            do {
-                let log = try logManager.getOrCreateLog(topicPartition, topicId: topic.id.base64, config: settings.log, now: clock())
-                let partition = Partition(
-                    topicPartition: topicPartition, topicId: topic.id, log: log, localReplica: nodeId,
-                    leaderEpoch: partitionImage.leaderEpoch, replicas: partitionImage.replicas, isr: partitionImage.isr,
-                    settings: settings)
-                partitions.withLock { $0[topicPartition] = partition }
-            } catch {
-                logger.error("could not open the log of \(topicPartition)", metadata: ["error": "\(error)"])
+            let transition = partition.update(partitionImage.registration, brokerEpoch: brokerEpoch, now: now)
+            switch transition {
+            case .unchanged: break
+            case .becameLeader:
+                logger.info("leading \(topicPartition)", metadata: ["leaderEpoch": "\(partitionImage.leaderEpoch)"])
+                followersMoved = true
+            case .becameFollower(let leader):
+                logger.info("following broker \(leader) for \(topicPartition)", metadata: ["leaderEpoch": "\(partitionImage.leaderEpoch)"])
+                followersMoved = true
+            case .becameLeaderless:
+                logger.warning("\(topicPartition) has no leader", metadata: ["leaderEpoch": "\(partitionImage.leaderEpoch)"])
+                followersMoved = true
             }
         }
+        if followersMoved { followersChanged.withLock { $0 }?() }
     }
 
     private func remove(_ topicPartition: TopicPartition) {
@@ -72,5 +108,14 @@ final class ReplicaManager: Sendable {
         } catch {
             logger.error("could not delete the log of \(topicPartition)", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+extension PartitionImage {
+    /// The image's partition as Replication's state machines take it (leader -1 means none).
+    var registration: PartitionRegistration {
+        PartitionRegistration(
+            leader: leader >= 0 ? leader : nil, leaderEpoch: leaderEpoch, partitionEpoch: partitionEpoch, replicas: replicas,
+            isr: Set(isr))
     }
 }

@@ -8,6 +8,8 @@ struct BrokerContext: Sendable {
     let controller: MetadataService
     let replicas: ReplicaManager
     let groups: GroupCoordinatorService
+    /// Sends partition leaders' ISR changes to the controller.
+    let alterPartitions: IsrChangeSender
     /// Wall-clock milliseconds since the epoch (record timestamps, retention).
     let clock: @Sendable () -> Int64
     let logger: Logger

@@ -43,6 +43,11 @@ public enum BrokerConfigCatalog {
         ConfigDefinition("controller.quorum.request.timeout.ms", .int, default: "2000", readOnly: true, doc: "How long a quorum request waits for its answer.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("broker.session.timeout.ms", .int, default: "9000", readOnly: true, doc: "A broker without a heartbeat for this long is fenced.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("broker.heartbeat.interval.ms", .int, default: "2000", readOnly: true, doc: "How often a broker heartbeats to the controller.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("replica.lag.time.max.ms", .long, default: "30000", readOnly: true, doc: "A follower that has not caught up with the leader for this long leaves the ISR.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("replica.fetch.wait.max.ms", .int, default: "500", readOnly: true, doc: "How long a follower's fetch waits at the leader for new records.", check: ConfigDefinition.atLeast(0)),
+        ConfigDefinition("replica.fetch.max.bytes", .int, default: "1048576", readOnly: true, doc: "The bytes a follower asks for per partition in one fetch (a larger first batch still comes whole).", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("replica.fetch.response.max.bytes", .int, default: "10485760", readOnly: true, doc: "The bytes a follower asks for in one fetch, all partitions together.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition("replica.fetch.backoff.ms", .int, default: "1000", readOnly: true, doc: "How long a follower waits after a failed fetch before it tries again.", check: ConfigDefinition.atLeast(0)),
         ConfigDefinition("socket.request.max.bytes", .int, default: "104857600", readOnly: true, doc: "The largest request frame accepted.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition(
             "offsets.topic.num.partitions", .int, default: "8", readOnly: true,

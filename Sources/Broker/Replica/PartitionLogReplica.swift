@@ -3,19 +3,27 @@ import LogStorage
 import NIOCore
 import Replication
 
-/// A record batch read from a `PartitionLog`, as replication sees it.
+/// A record batch read from a `PartitionLog` or from a leader's Fetch answer, as replication sees it.
 struct StoredBatch: ReplicaBatch {
     var batch: RecordBatch
     var baseOffset: Int64 { batch.baseOffset }
     var lastOffset: Int64 { batch.lastOffset }
     var epoch: Int32 { batch.partitionLeaderEpoch }
+
+    init(batch: RecordBatch) { self.batch = batch }
 }
 
-/// LogStorage's real `PartitionLog` behind `ReplicaLog`, the way the Broker shell can drive it.
-/// Reads copy the file slices' bytes (the broker would send the slices instead).
+/// LogStorage's `PartitionLog` behind Replication's `ReplicaLog`: how the broker's partitions let the
+/// leader and follower state machines read, append, truncate and stamp epochs. Reads copy the file
+/// slices' bytes (consumer fetches keep sending the slices themselves).
 struct PartitionLogReplica: ReplicaLog {
     let log: PartitionLog
-    var now: Int64 = 0
+    var now: Int64
+
+    init(log: PartitionLog, now: Int64 = 0) {
+        self.log = log
+        self.now = now
+    }
 
     var logStartOffset: Int64 { log.logStartOffset }
     var logEndOffset: Int64 { log.logEndOffset }
