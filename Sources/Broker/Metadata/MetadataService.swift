@@ -70,7 +70,10 @@ actor MetadataService {
         try await applyCommitted()
         let incarnation = KafkaUUID.random()
         var attempt = 0
-        while controller.image.brokers[nodeId]?.incarnationId != incarnation {
+        // Ready once registered *and unfenced* in this incarnation. Registering writes a fenced
+        // registration and an unfence record; under heavy leader churn a broker once said "ready" while
+        // its own Metadata answer left it out, so a registration seen fenced is made again.
+        while !isRegistered(incarnation) {
             try Task.checkCancellation()
             do {
                 try await register(incarnation: incarnation, host: host, port: port)
@@ -83,12 +86,18 @@ actor MetadataService {
                 try await Task.sleep(for: .milliseconds(100))
             }
             try await applyCommitted()
+            if !isRegistered(incarnation) { try await Task.sleep(for: .milliseconds(100)) }
         }
         let (epoch, leader) = (await quorum.epoch, await quorum.leaderId)
         logger.info(
             "metadata quorum ready",
             metadata: ["epoch": "\(epoch)", "leader": "\(leader)", "offset": "\(controller.image.offset)",
                        "topics": "\(controller.image.topicsByName.count)"])
+    }
+
+    private func isRegistered(_ incarnation: KafkaUUID) -> Bool {
+        guard let registration = controller.image.brokers[nodeId] else { return false }
+        return registration.incarnationId == incarnation && !registration.fenced
     }
 
     /// Follows the committed log for as long as the broker runs: replays what commits, publishes it.
