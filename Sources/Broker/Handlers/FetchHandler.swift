@@ -8,7 +8,9 @@ import Raft
 /// up to `max.wait.ms`, and answers as soon as enough arrive. `max.bytes` bounds the answer and
 /// `partition.max.bytes` each partition, except that the first batch of the first partition with data
 /// is sent whole even when larger (KIP-74). Fetch sessions (KIP-227) are not kept: every answer is a
-/// full one with session id 0, which the protocol allows a broker to do.
+/// full one with session id 0, which the protocol allows a broker to do. Only a partition's leader
+/// answers consumers; a follower broker's fetch (replica id ≥ 0) goes to `answerFollower`, and the
+/// metadata quorum's to the quorum.
 struct FetchHandler: APIHandler {
     typealias Request = FetchRequest
     static let versions: ClosedRange<Int16> = 4...16
