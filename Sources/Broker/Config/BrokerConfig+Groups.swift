@@ -3,7 +3,8 @@ import GroupCoordinator
 
 /// The group and offsets configs, typed, from the static properties (they are read-only in Kafka too).
 extension BrokerConfig {
-    private func number(_ key: String) -> Int64 {
+    /// A numeric static config: the property, else the catalog's default.
+    func number(_ key: String) -> Int64 {
         Int64(properties[key] ?? BrokerConfigCatalog.named(key)?.defaultValue ?? "") ?? 0
     }
 

@@ -1,19 +1,13 @@
-import Controller
-
 /// The follower fetch and ISR configs, typed, from the static properties (read-only, as in Kafka).
 extension BrokerConfig {
-    private func replicationNumber(_ key: String) -> Int64 {
-        Int64(properties[key] ?? BrokerConfigCatalog.named(key)?.defaultValue ?? "") ?? 0
-    }
-
     /// `replica.lag.time.max.ms`: how long a follower may stay behind before it leaves the ISR.
-    var replicaLagTimeMaxMs: Int64 { replicationNumber("replica.lag.time.max.ms") }
+    var replicaLagTimeMaxMs: Int64 { number("replica.lag.time.max.ms") }
     /// `replica.fetch.wait.max.ms`: a follower fetch's max wait at the leader.
-    var replicaFetchWaitMaxMs: Int32 { Int32(clamping: replicationNumber("replica.fetch.wait.max.ms")) }
+    var replicaFetchWaitMaxMs: Int32 { Int32(clamping: number("replica.fetch.wait.max.ms")) }
     /// `replica.fetch.max.bytes`: the per-partition bytes of a follower fetch.
-    var replicaFetchMaxBytes: Int32 { Int32(clamping: replicationNumber("replica.fetch.max.bytes")) }
+    var replicaFetchMaxBytes: Int32 { Int32(clamping: number("replica.fetch.max.bytes")) }
     /// `replica.fetch.response.max.bytes`: the bytes of a whole follower fetch.
-    var replicaFetchResponseMaxBytes: Int32 { Int32(clamping: replicationNumber("replica.fetch.response.max.bytes")) }
+    var replicaFetchResponseMaxBytes: Int32 { Int32(clamping: number("replica.fetch.response.max.bytes")) }
     /// `replica.fetch.backoff.ms`: the pause after a failed follower fetch.
-    var replicaFetchBackoffMs: Int64 { replicationNumber("replica.fetch.backoff.ms") }
+    var replicaFetchBackoffMs: Int64 { number("replica.fetch.backoff.ms") }
 }
