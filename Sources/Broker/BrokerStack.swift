@@ -89,6 +89,8 @@ struct BrokerStack: Sendable {
         router.register(DescribeQuorumHandler(broker: broker))
         router.register(BrokerRegistrationHandler(broker: broker))
         router.register(AlterPartitionHandler(broker: broker))
+        router.register(BrokerHeartbeatHandler(broker: broker))
+        router.register(ElectLeadersHandler(broker: broker))
         let own = ApiVersionsResponse.ApiVersion(
             apiKey: ApiKey.apiVersions.rawValue, minVersion: ApiVersionsHandler.versions.lowerBound,
             maxVersion: ApiVersionsHandler.versions.upperBound)

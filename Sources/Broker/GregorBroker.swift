@@ -5,8 +5,9 @@ import ServiceLifecycle
 
 /// One Gregor broker process: the broker's parts (`BrokerStack`) over the real file system, behind the
 /// Kafka listener, with the metadata quorum, the periodic log work and the group timers, run as
-/// services of one `ServiceGroup` that stops cleanly on SIGTERM or SIGINT (leadership of the quorum
-/// handed over, checkpoints written, clean-shutdown marker left).
+/// services of one `ServiceGroup` that stops cleanly on SIGTERM or SIGINT (partition leadership moved
+/// to other brokers, leadership of the quorum handed over, checkpoints written, clean-shutdown marker
+/// left).
 public final class GregorBroker: Sendable {
     public let config: BrokerConfig
     private let logger: Logger
@@ -38,11 +39,15 @@ public final class GregorBroker: Sendable {
         let replication = ReplicationService(
             nodeId: config.nodeId, replicas: stack.replicas, metadata: stack.metadata, isrChanges: stack.context.alterPartitions,
             config: config, logger: logger)
+        let lifecycle = BrokerLifecycleService(
+            metadata: stack.metadata, heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+            sessionTimeoutMs: config.brokerSessionTimeoutMs, logger: logger)
+        // Services stop in reverse order: the controlled shutdown first, the listener last.
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: server), .init(service: quorum), .init(service: replication), .init(service: maintenance),
-                    .init(service: groupTimers),
+                    .init(service: groupTimers), .init(service: lifecycle),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

@@ -40,28 +40,6 @@ public struct ControllerStateMachine: Sendable {
         [FeatureLevelRecord(name: "metadata.version", featureLevel: Self.bootstrapMetadataVersion)]
     }
 
-    // MARK: Brokers
-
-    /// Registers a broker and unfences it, as a single-node cluster's controller does at once.
-    /// `epoch` is the offset the registration record will get (Kafka's broker epoch).
-    public func registerBroker(
-        id: Int32, incarnationId: KafkaUUID, host: String, port: Int32, rack: String?, epoch: Int64
-    ) -> [any KafkaMetadataRecord] {
-        var endpoint = RegisterBrokerRecord.BrokerEndpoint()
-        endpoint.name = "PLAINTEXT"
-        endpoint.host = host
-        endpoint.port = UInt16(clamping: port)
-        endpoint.securityProtocol = 0
-        var registration = RegisterBrokerRecord()
-        registration.brokerId = id
-        registration.incarnationId = incarnationId
-        registration.brokerEpoch = epoch
-        registration.endPoints = [endpoint]
-        registration.rack = rack
-        registration.fenced = true
-        return [registration, UnfenceBrokerRecord(id: id, epoch: epoch)]
-    }
-
     // MARK: Producer ids
 
     /// A new block of producer ids for `brokerId`: the record that reserves it, and its first id.

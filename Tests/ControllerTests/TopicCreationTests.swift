@@ -12,8 +12,21 @@ import Testing
             machine.replay(record, offset: offset)
             offset += 1
         }
+        var sessions = BrokerSessions(sessionTimeoutMs: 9000, image: machine.image, now: 0)
         for id in brokers {
-            for record in machine.registerBroker(id: id, incarnationId: .random(), host: "127.0.0.1", port: 9000 + id, rack: nil, epoch: offset) {
+            let epoch = offset
+            for record in try! machine.registerBroker(
+                id: id, incarnationId: .random(), host: "127.0.0.1", port: 9000 + id, rack: nil, epoch: epoch, sessions: sessions, now: 0)
+            {
+                machine.replay(record, offset: offset)
+                offset += 1
+            }
+            // Its first heartbeat, caught up with its registration, unfences it.
+            var heartbeat = BrokerHeartbeatRequest()
+            heartbeat.brokerId = id
+            heartbeat.brokerEpoch = epoch
+            heartbeat.currentMetadataOffset = epoch
+            for record in machine.brokerHeartbeat(heartbeat, sessions: &sessions, now: 0).records {
                 machine.replay(record, offset: offset)
                 offset += 1
             }

@@ -1,7 +1,8 @@
 import ServiceLifecycle
 
-/// Runs the metadata quorum for the broker process: its timers, the replay of what commits, and the
-/// start-up (join the quorum, register) once the listener is bound, after which the broker is ready.
+/// Runs the metadata quorum for the broker process: its timers, the replay of what commits, the
+/// fencing of silent brokers while this one is the controller, and the start-up (join the quorum,
+/// register, be unfenced) once the listener is bound, after which the broker is ready.
 /// On shutdown the quorum's leadership is handed over before the listener closes.
 struct MetadataQuorumService: Service {
     let metadata: MetadataService
@@ -15,6 +16,7 @@ struct MetadataQuorumService: Service {
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await metadata.quorum.run() }
+                group.addTask { await metadata.fenceStaleBrokers() }
                 group.addTask {
                     var ports = bound.makeAsyncIterator()
                     guard let port = await ports.next() else { return }

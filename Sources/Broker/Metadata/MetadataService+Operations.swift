@@ -26,6 +26,30 @@ extension MetadataService {
         await operate(request, { $0.alterConfigs(request) }, items: \.responses, code: \.errorCode, message: \.errorMessage)
     }
 
+    /// ElectLeaders: computed and committed on the controller, forwarded to it from any other broker.
+    /// When neither works, every partition answers why (NOT_CONTROLLER or a storage error).
+    func electLeaders(_ request: ElectLeadersRequest, version: Int16) async -> ElectLeadersResponse {
+        await exclusive {
+            do {
+                guard await quorum.isLeader else { return try await forwardToController(request) }
+                try await applyCommitted()
+                let result = controller.electLeaders(request, version: version)
+                try await commit(result.records)
+                return result.response
+            } catch {
+                logger.info("leader election failed", metadata: ["error": "\(error)"])
+                var response = controller.electLeaders(request, version: version).response
+                for topic in response.replicaElectionResults.indices {
+                    for partition in response.replicaElectionResults[topic].partitionResult.indices {
+                        response.replicaElectionResults[topic].partitionResult[partition].errorCode = errorCode(for: error)
+                        response.replicaElectionResults[topic].partitionResult[partition].errorMessage = "\(error)"
+                    }
+                }
+                return response
+            }
+        }
+    }
+
     /// The next producer id for an idempotent producer. The controller hands out ids from its own block,
     /// reserving a new block in the metadata log when one runs out, so ids are never reused; another
     /// broker asks the controller with InitProducerId.
@@ -70,53 +94,6 @@ extension MetadataService {
     func proposeIsrChange(_ request: AlterPartitionRequest) async throws -> AlterPartitionResponse {
         if await quorum.isLeader { return await alterPartition(request, version: 3) }
         return try await forwardToController(request)
-    }
-
-    /// BrokerRegistration on the controller: formats a new cluster if needed, then records the broker
-    /// (registered and unfenced; its epoch is the offset of its registration record).
-    func registerBroker(_ request: BrokerRegistrationRequest) async -> BrokerRegistrationResponse {
-        var response = BrokerRegistrationResponse()
-        guard request.clusterId == clusterId else {
-            response.errorCode = ErrorCode.inconsistentClusterId.rawValue
-            return response
-        }
-        guard let listener = request.listeners.first else {
-            response.errorCode = ErrorCode.invalidRequest.rawValue
-            return response
-        }
-        do {
-            response.brokerEpoch = try await exclusive {
-                guard await quorum.isLeader else { throw NotControllerError(leaderId: await quorum.leaderId) }
-                return try await commitRegistration(
-                    id: request.brokerId, incarnation: request.incarnationId, host: listener.host, port: Int32(listener.port), rack: request.rack)
-            }
-        } catch {
-            response.errorCode = errorCode(for: error)
-        }
-        return response
-    }
-
-    /// Registers this broker: directly when it leads the quorum, through the controller otherwise.
-    func register(incarnation: KafkaUUID, host: String, port: Int32) async throws {
-        if await quorum.isLeader {
-            _ = try await exclusive { try await commitRegistration(id: nodeId, incarnation: incarnation, host: host, port: port, rack: nil) }
-            return
-        }
-        var listener = BrokerRegistrationRequest.Listener()
-        listener.name = "PLAINTEXT"
-        listener.host = host
-        listener.port = UInt16(clamping: port)
-        var request = BrokerRegistrationRequest()
-        request.brokerId = nodeId
-        request.clusterId = clusterId
-        request.incarnationId = incarnation
-        request.listeners = [listener]
-        request.rack = nil
-        let answer = try await forwardToController(request)
-        guard answer.errorCode == 0 else {
-            throw KafkaClientError(.brokerError, "the controller refused the registration: \(ErrorCode(answer.errorCode))")
-        }
-        await quorum.waitForCommit(beyond: answer.brokerEpoch)
     }
 
     // MARK: Running an operation
@@ -170,17 +147,8 @@ extension MetadataService {
         try await applyCommitted()
     }
 
-    /// Writes the bootstrap records when the cluster is new, then the registration.
-    private func commitRegistration(id: Int32, incarnation: KafkaUUID, host: String, port: Int32, rack: String?) async throws -> Int64 {
-        try await applyCommitted()
-        if controller.image.features["metadata.version"] == nil { try await commit(controller.bootstrapRecords()) }
-        let epoch = await quorum.logEndOffset
-        try await commit(controller.registerBroker(id: id, incarnationId: incarnation, host: host, port: port, rack: rack, epoch: epoch))
-        return epoch
-    }
-
     /// Sends a request to the quorum's leader over the broker's peer connection.
-    private func forwardToController<Request: KafkaRequest>(_ request: Request) async throws -> Request.Response {
+    func forwardToController<Request: KafkaRequest>(_ request: Request) async throws -> Request.Response {
         let leader = await quorum.leaderId
         guard leader >= 0, leader != nodeId else { throw NotControllerError(leaderId: leader) }
         let connection = try await peers.connection(to: leader, timeout: .milliseconds(quorum.configuration.requestTimeoutMs))
@@ -192,8 +160,9 @@ extension MetadataService {
         }
     }
 
-    private func errorCode(for error: any Error) -> Int16 {
+    func errorCode(for error: any Error) -> Int16 {
         switch error {
+        case let refusal as ControllerError: refusal.code.rawValue
         case is NotControllerError: ErrorCode.notController.rawValue
         case is KafkaClientError: ErrorCode.notController.rawValue  // the controller could not be reached
         default: ErrorCode.kafkaStorageError.rawValue

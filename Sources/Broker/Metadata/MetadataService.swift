@@ -1,4 +1,5 @@
 import Controller
+import KafkaClient
 import KafkaProtocol
 import LogStorage
 import Logging
@@ -27,6 +28,14 @@ actor MetadataService {
     var nextProducerId: Int64 = 0
     var operationRunning = false
     var operationQueue: [CheckedContinuation<Void, Never>] = []
+    /// This broker's epoch in its current incarnation, once registered.
+    var registeredEpoch: Int64?
+    /// The active controller's broker sessions, for the quorum epoch `sessionsEpoch`.
+    var sessions: BrokerSessions?
+    var sessionsEpoch: Int32 = -1
+    /// `broker.session.timeout.ms`, as the controller applies it.
+    let sessionTimeoutMs: Int64
+    let monotonicClock: @Sendable () -> Int64
     nonisolated let cache: MetadataCache
     nonisolated let controllerId: ControllerIdentity
 
@@ -59,31 +68,34 @@ actor MetadataService {
         self.publish = publish
         self.clock = clock
         self.logger = logger
+        sessionTimeoutMs = config.brokerSessionTimeoutMs
+        monotonicClock = MonotonicClock.milliseconds
     }
 
     /// Joins the quorum and registers this broker: the leader formats an empty cluster and registers
-    /// itself; another broker waits for a leader, asks it to register this broker (BrokerRegistration),
-    /// and returns once its own image holds the registration. `quorum.run()` must be running unless
-    /// this broker is the only voter.
+    /// itself; another broker waits for a leader and asks it to register this broker
+    /// (BrokerRegistration). Registered brokers start fenced; this heartbeats until the controller
+    /// unfences it, which it does once this broker has replayed the metadata log up to its own
+    /// registration (KIP-631). `quorum.run()` must be running unless this broker is the only voter.
     func start(host: String, port: Int32) async throws {
         try await quorum.poll()
         try await applyCommitted()
         let incarnation = KafkaUUID.random()
         var attempt = 0
-        // Ready once registered *and unfenced* in this incarnation. Registering writes a fenced
-        // registration and an unfence record; under heavy leader churn a broker once said "ready" while
-        // its own Metadata answer left it out, so a registration seen fenced is made again.
         while !isRegistered(incarnation) {
             try Task.checkCancellation()
             do {
-                try await register(incarnation: incarnation, host: host, port: port)
+                if controller.image.brokers[nodeId]?.incarnationId != incarnation {
+                    _ = try await register(incarnation: incarnation, host: host, port: port)
+                }
+                let answer = try await heartbeat()
+                if answer.errorCode != 0 { throw KafkaClientError(.brokerError, "heartbeat refused: \(ErrorCode(answer.errorCode))") }
             } catch {
                 attempt += 1
                 if attempt % 20 == 1 {
                     let leader = await quorum.leaderId
                     logger.info("waiting for the metadata quorum", metadata: ["reason": "\(error)", "leader": "\(leader)"])
                 }
-                try await Task.sleep(for: .milliseconds(100))
             }
             try await applyCommitted()
             if !isRegistered(incarnation) { try await Task.sleep(for: .milliseconds(100)) }

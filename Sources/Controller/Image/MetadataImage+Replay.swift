@@ -29,11 +29,16 @@ extension MetadataImage {
             brokers[registration.brokerId] = BrokerRegistration(
                 id: registration.brokerId, epoch: registration.brokerEpoch, incarnationId: registration.incarnationId,
                 host: endpoint?.host ?? "", port: Int32(endpoint?.port ?? 0), rack: registration.rack,
-                fenced: registration.fenced)
+                fenced: registration.fenced, inControlledShutdown: registration.inControlledShutdown)
         case let unfence as UnfenceBrokerRecord:
             if brokers[unfence.id]?.epoch == unfence.epoch { brokers[unfence.id]?.fenced = false }
         case let fence as FenceBrokerRecord:
             if brokers[fence.id]?.epoch == fence.epoch { brokers[fence.id]?.fenced = true }
+        case let change as BrokerRegistrationChangeRecord:
+            guard brokers[change.brokerId]?.epoch == change.brokerEpoch else { break }
+            // Kafka's BrokerRegistrationFencingChange: 1 fences, -1 unfences, 0 leaves it.
+            if change.fenced != 0 { brokers[change.brokerId]?.fenced = change.fenced == 1 }
+            if change.inControlledShutdown == 1 { brokers[change.brokerId]?.inControlledShutdown = true }
         case let unregister as UnregisterBrokerRecord:
             if brokers[unregister.brokerId]?.epoch == unregister.brokerEpoch { brokers[unregister.brokerId] = nil }
         case let producerIds as ProducerIdsRecord:

@@ -80,9 +80,16 @@ public struct BrokerRegistration: Sendable, Hashable {
     public var host: String
     public var port: Int32
     public var rack: String?
+    /// Fenced brokers may not lead or join an ISR: registered but not yet caught up with the metadata
+    /// log, or silent for longer than `broker.session.timeout.ms`.
     public var fenced: Bool
+    /// Set when the broker asked to shut down: its leaderships are moving away (KIP-631).
+    public var inControlledShutdown: Bool
 
-    public init(id: Int32, epoch: Int64, incarnationId: KafkaUUID, host: String, port: Int32, rack: String?, fenced: Bool) {
+    public init(
+        id: Int32, epoch: Int64, incarnationId: KafkaUUID, host: String, port: Int32, rack: String?, fenced: Bool,
+        inControlledShutdown: Bool = false
+    ) {
         self.id = id
         self.epoch = epoch
         self.incarnationId = incarnationId
@@ -90,6 +97,7 @@ public struct BrokerRegistration: Sendable, Hashable {
         self.port = port
         self.rack = rack
         self.fenced = fenced
+        self.inControlledShutdown = inControlledShutdown
     }
 }
 

@@ -1,0 +1,155 @@
+import Controller
+import KafkaClient
+import KafkaProtocol
+
+/// The broker lifecycle on both sides of the wire. As the controller: BrokerRegistration,
+/// BrokerHeartbeat, and fencing brokers whose sessions ran out. As a broker: registering itself and
+/// heartbeating, to itself when it leads the quorum and to the controller otherwise.
+extension MetadataService {
+    // MARK: Controller side
+
+    /// BrokerRegistration on the controller: formats a new cluster if needed, then records the broker,
+    /// fenced until its heartbeats show it has caught up (its epoch is the offset of the record).
+    func registerBroker(_ request: BrokerRegistrationRequest) async -> BrokerRegistrationResponse {
+        var response = BrokerRegistrationResponse()
+        guard request.clusterId == clusterId else {
+            response.errorCode = ErrorCode.inconsistentClusterId.rawValue
+            return response
+        }
+        guard let listener = request.listeners.first else {
+            response.errorCode = ErrorCode.invalidRequest.rawValue
+            return response
+        }
+        do {
+            response.brokerEpoch = try await exclusive {
+                guard await quorum.isLeader else { throw NotControllerError(leaderId: await quorum.leaderId) }
+                return try await commitRegistration(
+                    id: request.brokerId, incarnation: request.incarnationId, host: listener.host, port: Int32(listener.port), rack: request.rack)
+            }
+        } catch {
+            response.errorCode = errorCode(for: error)
+        }
+        return response
+    }
+
+    /// BrokerHeartbeat on the controller (KIP-631): renews the broker's session and moves it between
+    /// fenced, unfenced and shutting down, committing what that move changes.
+    func brokerHeartbeat(_ request: BrokerHeartbeatRequest) async -> BrokerHeartbeatResponse {
+        do {
+            return try await exclusive {
+                guard await quorum.isLeader else { throw NotControllerError(leaderId: await quorum.leaderId) }
+                try await applyCommitted()
+                var sessions = await activeSessions()
+                let result = controller.brokerHeartbeat(request, sessions: &sessions, now: monotonicClock())
+                self.sessions = sessions
+                try await commit(result.records)
+                if result.records.contains(where: { ($0 as? BrokerRegistrationChangeRecord)?.inControlledShutdown == 1 }) {
+                    logger.info("broker \(request.brokerId) is shutting down; its leaderships moved away")
+                    self.sessions?.enterControlledShutdown(request.brokerId, offset: controller.image.offset)
+                }
+                if result.records.contains(where: { ($0 as? BrokerRegistrationChangeRecord)?.fenced == -1 }) {
+                    logger.info("broker \(request.brokerId) unfenced: it has caught up with the metadata log")
+                }
+                return result.response
+            }
+        } catch {
+            var response = BrokerHeartbeatResponse()
+            response.errorCode = errorCode(for: error)
+            return response
+        }
+    }
+
+    /// Fences every broker whose session ran out, one at a time, for as long as the broker runs; only
+    /// the active controller acts. A check every quarter session (at most every 250 ms) bounds how
+    /// late a fencing comes.
+    func fenceStaleBrokers() async {
+        let interval = max(10, min(250, sessionTimeoutMs / 4))
+        while !Task.isCancelled, !(await quorum.isStopped) {
+            try? await Task.sleep(for: .milliseconds(interval))
+            guard await quorum.isLeader else { continue }
+            while (try? await fenceOneStaleBroker()) == true {}
+        }
+    }
+
+    /// Fences the broker silent longest if its session ran out; true when it fenced one.
+    private func fenceOneStaleBroker() async throws -> Bool {
+        try await exclusive {
+            guard await quorum.isLeader else { return false }
+            try await applyCommitted()
+            guard let stale = await activeSessions().staleBroker(in: controller.image, now: monotonicClock()) else { return false }
+            let records = controller.fenceBroker(stale)
+            logger.warning(
+                "fencing broker \(stale): no heartbeat for \(sessionTimeoutMs) ms (broker.session.timeout.ms)",
+                metadata: ["partitionChanges": "\(records.filter { $0 is PartitionChangeRecord }.count)"])
+            try await commit(records)
+            return true
+        }
+    }
+
+    /// The sessions of the current controller term: built afresh, every registered broker alive from
+    /// now, when this broker has just become the quorum's leader.
+    private func activeSessions() async -> BrokerSessions {
+        let epoch = await quorum.epoch
+        if sessions == nil || sessionsEpoch != epoch {
+            sessions = BrokerSessions(sessionTimeoutMs: sessionTimeoutMs, image: controller.image, now: monotonicClock())
+            sessionsEpoch = epoch
+        }
+        return sessions!
+    }
+
+    /// Writes the bootstrap records when the cluster is new, then the registration.
+    private func commitRegistration(id: Int32, incarnation: KafkaUUID, host: String, port: Int32, rack: String?) async throws -> Int64 {
+        try await applyCommitted()
+        if controller.image.features["metadata.version"] == nil { try await commit(controller.bootstrapRecords()) }
+        let epoch = await quorum.logEndOffset
+        let now = monotonicClock()
+        let records = try controller.registerBroker(
+            id: id, incarnationId: incarnation, host: host, port: port, rack: rack, epoch: epoch, sessions: await activeSessions(), now: now)
+        try await commit(records)
+        sessions?.restart(id, now: now)
+        return epoch
+    }
+
+    // MARK: Broker side
+
+    /// Registers this broker: directly when it leads the quorum, through the controller otherwise.
+    /// Returns the broker epoch once this broker's image holds the registration.
+    func register(incarnation: KafkaUUID, host: String, port: Int32) async throws -> Int64 {
+        let epoch: Int64
+        if await quorum.isLeader {
+            epoch = try await exclusive { try await commitRegistration(id: nodeId, incarnation: incarnation, host: host, port: port, rack: nil) }
+        } else {
+            var listener = BrokerRegistrationRequest.Listener()
+            listener.name = "PLAINTEXT"
+            listener.host = host
+            listener.port = UInt16(clamping: port)
+            var request = BrokerRegistrationRequest()
+            request.brokerId = nodeId
+            request.clusterId = clusterId
+            request.incarnationId = incarnation
+            request.listeners = [listener]
+            request.rack = nil
+            let answer = try await forwardToController(request)
+            guard answer.errorCode == 0 else {
+                throw KafkaClientError(.brokerError, "the controller refused the registration: \(ErrorCode(answer.errorCode))")
+            }
+            epoch = answer.brokerEpoch
+            await quorum.waitForCommit(beyond: epoch)
+        }
+        try await applyCommitted()
+        registeredEpoch = epoch
+        return epoch
+    }
+
+    /// Sends this broker's heartbeat, with how far it has replayed the metadata log.
+    func heartbeat(wantShutDown: Bool = false) async throws -> BrokerHeartbeatResponse {
+        guard let registeredEpoch else { throw KafkaClientError(.invalidArgument, "the broker is not registered yet") }
+        var request = BrokerHeartbeatRequest()
+        request.brokerId = nodeId
+        request.brokerEpoch = registeredEpoch
+        request.currentMetadataOffset = applied - 1
+        request.wantShutDown = wantShutDown
+        if await quorum.isLeader { return await brokerHeartbeat(request) }
+        return try await forwardToController(request)
+    }
+}
