@@ -15,9 +15,11 @@ public struct ClusterPlan: Sendable, Hashable {
     public let directory: String
     public let brokers: Int
     public let basePort: Int
+    /// Broker configs every broker gets (`--set key=value`), e.g. a shorter `broker.session.timeout.ms`.
+    public let settings: [String]
 
-    /// Checks the counts and ports; `directory` may be relative (to the working directory).
-    public init(brokers: Int, basePort: Int, directory: String) throws(ClusterError) {
+    /// Checks the counts, ports and settings; `directory` may be relative (to the working directory).
+    public init(brokers: Int, basePort: Int, directory: String, settings: [String] = []) throws(ClusterError) {
         guard (1...Self.maximumBrokers).contains(brokers) else {
             throw ClusterError("--brokers must be between 1 and \(Self.maximumBrokers), got \(brokers)")
         }
@@ -26,6 +28,10 @@ public struct ClusterPlan: Sendable, Hashable {
             throw ClusterError("\(brokers) brokers from port \(basePort) need ports up to \(basePort + brokers - 1), past 65535; use a lower --port")
         }
         guard !directory.isEmpty else { throw ClusterError("--dir must not be empty") }
+        for setting in settings where !setting.contains("=") || setting.hasPrefix("=") {
+            throw ClusterError("--set takes key=value, got \"\(setting)\"")
+        }
+        self.settings = settings
         self.brokers = brokers
         self.basePort = basePort
         self.directory = Self.absolute(directory)
@@ -59,7 +65,7 @@ public struct ClusterPlan: Sendable, Hashable {
             executable, "broker", "--node-id", String(nodeId), "--listen", "\(Self.host):\(port(of: nodeId))",
             "--data-dir", dataDirectory(of: nodeId), "--controller-voters", controllerVoters,
             "--cluster-file", clusterFilePath,
-        ]
+        ] + settings.flatMap { ["--set", $0] }
     }
 
     /// The cluster file for this plan, marked running, before any broker has a pid.

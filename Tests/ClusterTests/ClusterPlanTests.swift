@@ -24,6 +24,13 @@ struct ClusterPlanTests {
             ])
     }
 
+    @Test func settingsReachEveryBrokerAndMustBeKeyValue() throws {
+        let plan = try ClusterPlan(brokers: 2, basePort: 9092, directory: "/tmp/c", settings: ["broker.session.timeout.ms=3000"])
+        #expect(plan.command(of: 1, executable: "/bin/gregor").suffix(2) == ["--set", "broker.session.timeout.ms=3000"])
+        #expect(throws: ClusterError.self) { try ClusterPlan(brokers: 1, basePort: 9092, directory: "/tmp/c", settings: ["oops"]) }
+        #expect(throws: ClusterError.self) { try ClusterPlan(brokers: 1, basePort: 9092, directory: "/tmp/c", settings: ["=1"]) }
+    }
+
     @Test func aRelativeDirectoryIsMadeAbsolute() throws {
         let plan = try ClusterPlan(brokers: 1, basePort: 9092, directory: ".gregor/cluster/../cluster")
         #expect(plan.directory.hasPrefix("/"))

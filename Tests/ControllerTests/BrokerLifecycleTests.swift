@@ -189,3 +189,22 @@ import Testing
         #expect(ErrorCode(again.errorCode) == .electionNotNeeded)
     }
 }
+
+extension BrokerLifecycleTests {
+    @Test func aCrashedIncarnationLosesItsLeadershipsWhenItsSuccessorRegisters() throws {
+        var machine = cluster()
+        let before = partition(machine)
+        let leader = before.leader
+        let sessions = BrokerSessions(sessionTimeoutMs: 9000, image: machine.image, now: 0)
+        let epoch = machine.image.offset + 1
+        // The controller's own node may register again at once: no other process can have its id.
+        let records = try machine.registerBroker(
+            id: leader, incarnationId: .random(), host: "h", port: 1, rack: nil, epoch: epoch, sessions: sessions, now: 1,
+            isController: true)
+        #expect(records.first is RegisterBrokerRecord)
+        TopicCreationTests.commit(records, to: &machine)
+        #expect(machine.image.brokers[leader]?.epoch == epoch)
+        #expect(partition(machine).leader == before.replicas[1])
+        #expect(!partition(machine).isr.contains(leader))
+    }
+}

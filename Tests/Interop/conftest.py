@@ -13,6 +13,7 @@ import shutil
 import pytest
 
 from gregor_process import GregorBroker
+from local_cluster import LocalCluster
 from support import require
 
 
@@ -184,3 +185,16 @@ def quorum(gregor_bin, tmp_path, request):
             elif was_running and rc != 0:
                 unclean.append(f"node {b.node_id} exited {rc}:\n{b.run_log()[-3000:]}")
         assert not unclean, "\n".join(unclean)
+
+
+@pytest.fixture
+def cluster(gregor_bin, tmp_path, request):
+    """A `LocalCluster` in this test's temp dir; its brokers are killed at the end, their logs printed on failure."""
+    c = LocalCluster(gregor_bin, tmp_path / "cluster")
+    try:
+        yield c
+    finally:
+        failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+        if failed:
+            print(c.logs())
+        c.cleanup()

@@ -38,7 +38,13 @@ def test_three_voters_are_one_cluster(quorum):
     cluster_ids = set()
     for b in quorum:
         admin = AdminClient({"bootstrap.servers": b.bootstrap})
+        # Each broker learns of the others' unfencing when it replays the metadata log, a moment after
+        # the controller committed it (as in KRaft), so a broker that just became ready may lag briefly.
+        deadline = time.monotonic() + 10
         metadata = admin.list_topics(timeout=10)
+        while sorted(metadata.brokers) != [1, 2, 3] and time.monotonic() < deadline:
+            time.sleep(0.1)
+            metadata = admin.list_topics(timeout=10)
         assert sorted(metadata.brokers) == [1, 2, 3], f"node {b.node_id} lists {sorted(metadata.brokers)}"
         assert metadata.controller_id == leader
         cluster_ids.add(admin.describe_cluster(request_timeout=10).result(timeout=15).cluster_id)

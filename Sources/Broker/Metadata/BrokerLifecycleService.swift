@@ -50,16 +50,34 @@ struct BrokerLifecycleService: Service {
     /// may stop.
     private func shutDownInControl() async {
         guard await metadata.registeredEpoch != nil else { return }
+        let image = await metadata.image
+        let successors = image.brokers.values.filter { $0.id != metadata.nodeId && !$0.fenced && !$0.inControlledShutdown }
+        guard !successors.isEmpty else {
+            // The last broker standing: nobody could take its leaderships (and without the others the
+            // quorum may not commit anything); it registers again, and leads again, when restarted.
+            logger.info("controlled shutdown skipped: no other active broker to take over")
+            return
+        }
         logger.info("controlled shutdown: asking the controller to move this broker's leaderships away")
         let deadline = ContinuousClock.now + .milliseconds(sessionTimeoutMs)
+        var lastProblem = "no answer yet"
         while ContinuousClock.now < deadline {
-            if let answer = try? await metadata.heartbeat(wantShutDown: true), answer.errorCode == 0, answer.shouldShutDown {
-                logger.info("controlled shutdown complete: the controller let this broker stop")
-                return
+            do {
+                let answer = try await metadata.heartbeat(wantShutDown: true)
+                if answer.errorCode != 0 { throw HeartbeatRefused(code: ErrorCode(answer.errorCode)) }
+                if answer.shouldShutDown {
+                    logger.info("controlled shutdown complete: the controller let this broker stop")
+                    return
+                }
+                lastProblem = "the controller is still moving leaderships"
+            } catch {
+                lastProblem = "\(error)"
             }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        logger.warning("controlled shutdown timed out after \(sessionTimeoutMs) ms (broker.session.timeout.ms); stopping anyway")
+        logger.warning(
+            "controlled shutdown timed out after \(sessionTimeoutMs) ms (broker.session.timeout.ms); stopping anyway",
+            metadata: ["lastProblem": "\(lastProblem)"])
     }
 }
 

@@ -104,7 +104,8 @@ extension MetadataService {
         let epoch = await quorum.logEndOffset
         let now = monotonicClock()
         let records = try controller.registerBroker(
-            id: id, incarnationId: incarnation, host: host, port: port, rack: rack, epoch: epoch, sessions: await activeSessions(), now: now)
+            id: id, incarnationId: incarnation, host: host, port: port, rack: rack, epoch: epoch, sessions: await activeSessions(), now: now,
+            isController: id == nodeId)
         try await commit(records)
         sessions?.restart(id, now: now)
         return epoch

@@ -147,15 +147,16 @@ extension MetadataService {
         try await applyCommitted()
     }
 
-    /// Sends a request to the quorum's leader over the broker's peer connection.
+    /// Sends a request to the quorum's leader over the broker's controller connection to it.
     func forwardToController<Request: KafkaRequest>(_ request: Request) async throws -> Request.Response {
         let leader = await quorum.leaderId
         guard leader >= 0, leader != nodeId else { throw NotControllerError(leaderId: leader) }
-        let connection = try await peers.connection(to: leader, timeout: .milliseconds(quorum.configuration.requestTimeoutMs))
+        let connection = try await peers.connection(
+            to: leader, channel: .controller, timeout: .milliseconds(quorum.configuration.requestTimeoutMs))
         do {
             return try await connection.send(request, timeout: .seconds(30))
         } catch {
-            await peers.drop(leader)
+            await peers.drop(leader, channel: .controller)
             throw error
         }
     }

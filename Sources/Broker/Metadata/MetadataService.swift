@@ -85,7 +85,10 @@ actor MetadataService {
         while !isRegistered(incarnation) {
             try Task.checkCancellation()
             do {
-                if controller.image.brokers[nodeId]?.incarnationId != incarnation {
+                if let registration = controller.image.brokers[nodeId], registration.incarnationId == incarnation {
+                    // Registered, even if the controller's answer was lost to a change of leader.
+                    registeredEpoch = registration.epoch
+                } else {
                     _ = try await register(incarnation: incarnation, host: host, port: port)
                 }
                 let answer = try await heartbeat()

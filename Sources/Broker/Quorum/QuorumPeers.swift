@@ -3,13 +3,26 @@ import KafkaClient
 import KafkaProtocol
 import Raft
 
-/// The broker's connections to the other voters of the metadata quorum, one each, opened when first
-/// needed and dropped when a request on them fails (the next request reconnects). Quorum requests and
-/// the broker-to-controller requests (BrokerRegistration, BrokerHeartbeat) go over them.
+/// The broker's connections to the other voters of the metadata quorum, opened when first needed and
+/// dropped when a request on them fails (the next request reconnects). Each voter gets two: one for the
+/// quorum's own requests and one for the requests a broker sends the controller (BrokerRegistration,
+/// BrokerHeartbeat, AlterPartition, forwarded admin requests), as Kafka keeps its broker-to-controller
+/// channel apart. Answers come back in request order on a connection, so a forwarded request waiting
+/// for a commit would otherwise hold back the very Fetch answer that lets the commit happen.
 actor QuorumPeers {
+    /// Which of a voter's two connections.
+    enum Channel: Hashable {
+        case quorum, controller
+    }
+
+    private struct Key: Hashable {
+        let voter: Int32
+        let channel: Channel
+    }
+
     private let voters: QuorumVoters
     private let clientId: String
-    private var connections: [Int32: BrokerConnection] = [:]
+    private var connections: [Key: BrokerConnection] = [:]
     private var closed = false
 
     init(voters: QuorumVoters, nodeId: Int32) {
@@ -17,9 +30,10 @@ actor QuorumPeers {
         self.clientId = "gregor-broker-\(nodeId)"
     }
 
-    /// The open connection to `voter`, connecting first when there is none.
-    func connection(to voter: Int32, timeout: Duration) async throws -> BrokerConnection {
-        if let open = connections[voter], open.isActive { return open }
+    /// The open connection to `voter` for `channel`, connecting first when there is none.
+    func connection(to voter: Int32, channel: Channel = .quorum, timeout: Duration) async throws -> BrokerConnection {
+        let key = Key(voter: voter, channel: channel)
+        if let open = connections[key], open.isActive { return open }
         guard !closed else { throw KafkaClientError(.connectionClosed, "the broker is stopping") }
         guard let endpoint = voters.voter(voter) else { throw KafkaClientError(.invalidArgument, "node \(voter) is not a voter") }
         var configuration = ClientConfiguration(bootstrapServers: [])
@@ -27,17 +41,17 @@ actor QuorumPeers {
         configuration.connectTimeout = timeout
         configuration.requestTimeout = timeout
         let connection = try await BrokerConnection.connect(to: BrokerAddress(host: endpoint.host, port: endpoint.port), configuration: configuration)
-        if let raced = connections[voter], raced.isActive {
+        if let raced = connections[key], raced.isActive {
             await connection.close()
             return raced
         }
-        connections[voter] = connection
+        connections[key] = connection
         return connection
     }
 
     /// Forgets a connection that failed.
-    func drop(_ voter: Int32) async {
-        await connections.removeValue(forKey: voter)?.close()
+    func drop(_ voter: Int32, channel: Channel = .quorum) async {
+        await connections.removeValue(forKey: Key(voter: voter, channel: channel))?.close()
     }
 
     /// Closes every connection; no new ones are opened.

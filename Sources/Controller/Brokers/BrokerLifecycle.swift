@@ -9,19 +9,28 @@ import KafkaProtocol
 /// shut down heartbeats `wantShutDown`: its leaderships move away, and once every active broker has
 /// replayed that, the controller tells it to stop and fences it.
 extension ControllerStateMachine {
-    /// The record that registers a broker, fenced. `epoch` is the offset the record will get (Kafka's
-    /// broker epoch). A different incarnation of a broker whose session is still alive is refused
-    /// with DUPLICATE_BROKER_REGISTRATION: two processes with one id must not both lead partitions.
+    /// The records that register a broker, fenced. `epoch` is the offset the registration will get
+    /// (Kafka's broker epoch).
+    ///
+    /// A different incarnation of a broker whose session is still alive is refused with
+    /// DUPLICATE_BROKER_REGISTRATION, since two processes with one id must not both lead partitions;
+    /// the controller's own node (`isController`) is exempt, as no other process can hold its id.
+    /// When the previous incarnation was never fenced (it crashed), it is first taken out of every
+    /// ISR it can leave and its leaderships move away, as KIP-966 does for an unclean shutdown: the
+    /// new incarnation rejoins as a follower, or leads again once unfenced where it was the last ISR
+    /// member.
     public func registerBroker(
         id: Int32, incarnationId: KafkaUUID, host: String, port: Int32, rack: String?, epoch: Int64,
-        sessions: BrokerSessions?, now: Int64
+        sessions: BrokerSessions?, now: Int64, isController: Bool = false
     ) throws(ControllerError) -> [any KafkaMetadataRecord] {
-        if let existing = image.brokers[id], existing.incarnationId != incarnationId, !existing.fenced,
-            sessions?.isAlive(id, now: now) ?? false
-        {
-            throw ControllerError(
-                .duplicateBrokerRegistration,
-                "Another broker is registered with id \(id); it will be fenced after broker.session.timeout.ms without heartbeats.")
+        var records: [any KafkaMetadataRecord] = []
+        if let existing = image.brokers[id], existing.incarnationId != incarnationId, !existing.fenced {
+            if !isController, sessions?.isAlive(id, now: now) ?? false {
+                throw ControllerError(
+                    .duplicateBrokerRegistration,
+                    "Another broker is registered with id \(id); it will be fenced after broker.session.timeout.ms without heartbeats.")
+            }
+            records = leadershipChanges(leaving: id) { $0.isr.contains(id) }
         }
         var endpoint = RegisterBrokerRecord.BrokerEndpoint()
         endpoint.name = "PLAINTEXT"
@@ -35,7 +44,8 @@ extension ControllerStateMachine {
         registration.endPoints = [endpoint]
         registration.rack = rack
         registration.fenced = true
-        return [registration]
+        // The registration comes first, so that its offset is `epoch`.
+        return [registration] + records
     }
 
     /// BrokerHeartbeat: keeps the broker's session alive and moves it between fenced, unfenced,

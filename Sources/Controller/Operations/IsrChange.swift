@@ -4,8 +4,9 @@ extension ControllerStateMachine {
     /// AlterPartition (KIP-497): a partition leader proposes a new ISR. Accepted only from the current
     /// leader (else NOT_LEADER_OR_FOLLOWER) in its leader epoch (else FENCED_LEADER_EPOCH) and at the
     /// current partition epoch (else INVALID_UPDATE_VERSION), with every member a replica that is
-    /// registered, not fenced, and — when the leader sent broker epochs (v3, KIP-903) — still in the
-    /// incarnation that fetched (else INELIGIBLE_REPLICA). The answer carries the partition's new state.
+    /// registered, not fenced, not shutting down (KIP-841), and — when the leader sent broker epochs
+    /// (v3, KIP-903) — still in the incarnation that fetched (else INELIGIBLE_REPLICA). The answer
+    /// carries the partition's new state.
     public func alterPartition(_ request: AlterPartitionRequest, version: Int16) -> ControllerResult<AlterPartitionResponse> {
         var response = AlterPartitionResponse()
         var records: [any KafkaMetadataRecord] = []
@@ -55,8 +56,9 @@ extension ControllerStateMachine {
         guard partition.partitionEpoch == current.partitionEpoch else { return .invalidUpdateVersion }
         guard !members.isEmpty, members.contains(where: { $0.0 == leader }) else { return .invalidRequest }
         for (member, epoch) in members where member != leader {
+            // KIP-841: a fenced broker, or one shutting down, may not join an ISR.
             guard current.replicas.contains(member), let broker = image.brokers[member], !broker.fenced,
-                epoch == -1 || broker.epoch == epoch
+                !broker.inControlledShutdown, epoch == -1 || broker.epoch == epoch
             else { return .ineligibleReplica }
         }
         return nil
