@@ -267,3 +267,69 @@ def test_kafka_python_reads_every_record_after_a_failover(cluster):
     finally:
         consumer.close()
     assert got == [f"r{i}" for i in range(200)]
+
+
+def test_killing_the_group_coordinator_keeps_the_group_consuming_and_its_commits(cluster):
+    port, _ = up(cluster, brokers=3, settings=SESSION)
+    bootstrap = bootstrap_of(port)
+    admin = create_replicated(bootstrap, "work")
+    partition_state(admin, "work", lambda leader, isr: leader > 0 and isr == [1, 2, 3])
+    producer = ck.Producer({"bootstrap.servers": bootstrap, "acks": "all"})
+    for i in range(300):
+        producer.produce("work", value=f"w{i}".encode(), partition=0)
+    assert producer.flush(30) == 0
+
+    consumer = ck.Consumer({
+        "bootstrap.servers": bootstrap, "group.id": "survivors", "enable.auto.commit": False,
+        "auto.offset.reset": "earliest", "session.timeout.ms": 10_000, "heartbeat.interval.ms": 1000,
+    })
+    consumer.subscribe(["work"])
+    seen = []
+
+    def consume_until(count, timeout=60):
+        """Consumes until `count` distinct records arrived, committing every 50th offset. A rebalance
+        after the coordinator moved may deliver some records again (at least once), never lose one."""
+        deadline = time.monotonic() + timeout
+        while len(set(seen)) < count and time.monotonic() < deadline:
+            message = consumer.poll(0.5)
+            if message is not None and not message.error():
+                seen.append(message.value().decode())
+                if (message.offset() + 1) % 50 == 0:
+                    commit_with_retries(message.offset() + 1)
+        assert len(set(seen)) >= count, f"consumed {len(set(seen))} of {count}"
+
+    def commit_with_retries(offset, timeout=60):
+        """A commit while the coordinator moves fails with a retriable error; the application retries."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                consumer.commit(offsets=[ck.TopicPartition("work", 0, offset)], asynchronous=False)
+                return
+            except ck.KafkaException as error:
+                assert error.args[0].retriable() and time.monotonic() < deadline, error
+
+    consume_until(100)
+    group = admin.describe_consumer_groups(["survivors"])["survivors"].result(timeout=15)
+    coordinator = group.coordinator.id
+    cluster.gregor("fault", "kill", str(coordinator))
+
+    # The commit made before the kill is readable from the new coordinator (kafka-python asks).
+    reader = KafkaConsumer(bootstrap_servers=bootstrap.split(","), group_id="survivors", enable_auto_commit=False)
+    try:
+        deadline = time.monotonic() + 40
+        committed = None
+        while committed != 100 and time.monotonic() < deadline:
+            try:
+                committed = reader.committed(KpTopicPartition("work", 0))
+            except KpKafkaError:
+                committed = None
+            time.sleep(0.2)
+        assert committed == 100
+    finally:
+        reader.close()
+
+    consume_until(300)
+    consumer.close()
+    assert set(seen) == {f"w{i}" for i in range(300)}
+    offsets = admin.list_consumer_group_offsets([ck.ConsumerGroupTopicPartitions("survivors")])["survivors"].result(timeout=15)
+    assert [tp.offset for tp in offsets.topic_partitions if tp.topic == "work"] == [300]

@@ -14,6 +14,8 @@ extension BrokerConfig {
     var offsetsTopicReplicationFactor: Int16 { Int16(clamping: number("offsets.topic.replication.factor")) }
     /// `offsets.topic.segment.bytes`.
     var offsetsTopicSegmentBytes: Int64 { number("offsets.topic.segment.bytes") }
+    /// `offsets.commit.timeout.ms`.
+    var offsetsCommitTimeoutMs: Int64 { number("offsets.commit.timeout.ms") }
     /// `offsets.retention.check.interval.ms`.
     var offsetsRetentionCheckIntervalMs: Int64 { number("offsets.retention.check.interval.ms") }
 

@@ -68,7 +68,8 @@ final class GroupCoordinatorService: Sendable {
             for index in leading where shards[index] == nil {
                 guard let partition = replicas.partition(TopicPartition(Self.offsetsTopic, index)) else { continue }
                 let shard = GroupCoordinatorShard(partition: index, config: config.groupCoordinatorConfig, seed: UInt64.random(in: 0...UInt64.max))
-                let runtime = CoordinatorShardRuntime(partition: partition, shard: shard, replicas: replicas, logger: logger)
+                let runtime = CoordinatorShardRuntime(
+                    partition: partition, shard: shard, replicas: replicas, commitTimeoutMs: config.offsetsCommitTimeoutMs, logger: logger)
                 shards[index] = runtime
                 toLoad.append(runtime)
             }

@@ -12,13 +12,13 @@ struct DeleteGroupsHandler: APIHandler {
     func handle(_ request: DeleteGroupsRequest, context: RequestContext) async throws -> DeleteGroupsResponse? {
         let image = broker.metadata.image
         var response = DeleteGroupsResponse()
-        response.results = request.groupsNames.map { groupId in
+        for groupId in request.groupsNames {
             let error: ErrorCode
             switch broker.groups.shard(for: groupId, image: image) {
             case .failure(let failure): error = failure
-            case .success(let shard): error = shard.deleteGroup(groupId, now: broker.clock())
+            case .success(let shard): error = await shard.deleteGroup(groupId, now: broker.clock())
             }
-            return .init(groupId: groupId, errorCode: error.rawValue)
+            response.results.append(.init(groupId: groupId, errorCode: error.rawValue))
         }
         return response
     }

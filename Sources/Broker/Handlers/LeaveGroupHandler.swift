@@ -18,7 +18,7 @@ struct LeaveGroupHandler: APIHandler {
         let (error, perMember): (ErrorCode, [ErrorCode])
         switch broker.groups.shard(for: request.groupId, image: broker.metadata.image) {
         case .failure(let failure): (error, perMember) = (failure, [])
-        case .success(let shard): (error, perMember) = shard.leaveGroup(groupId: request.groupId, members: leaving, now: broker.clock())
+        case .success(let shard): (error, perMember) = await shard.leaveGroup(groupId: request.groupId, members: leaving, now: broker.clock())
         }
         if version >= 3 {
             response.errorCode = error.rawValue

@@ -16,7 +16,7 @@ struct OffsetDeleteHandler: APIHandler {
         let (error, errors): (ErrorCode, [TopicPartition: ErrorCode])
         switch broker.groups.shard(for: request.groupId, image: broker.metadata.image) {
         case .failure(let failure): (error, errors) = (failure, [:])
-        case .success(let shard): (error, errors) = shard.deleteOffsets(groupId: request.groupId, partitions: partitions, now: broker.clock())
+        case .success(let shard): (error, errors) = await shard.deleteOffsets(groupId: request.groupId, partitions: partitions, now: broker.clock())
         }
         response.errorCode = error.rawValue
         guard error == .noError else { return response }

@@ -59,6 +59,9 @@ public enum BrokerConfigCatalog {
         ConfigDefinition("offsets.topic.segment.bytes", .int, default: "104857600", readOnly: true, doc: "segment.bytes of __consumer_offsets.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("offsets.retention.minutes", .int, default: "10080", readOnly: true, doc: "How long the offsets of an empty group are kept.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("offsets.retention.check.interval.ms", .long, default: "600000", readOnly: true, doc: "How often expired offsets are removed.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition(
+            "offsets.commit.timeout.ms", .int, default: "5000", readOnly: true,
+            doc: "How long a group coordinator's write waits for the ISR before its clients are told to retry.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("offset.metadata.max.bytes", .int, default: "4096", readOnly: true, doc: "The largest metadata string of a committed offset.", check: ConfigDefinition.atLeast(0)),
         ConfigDefinition("group.min.session.timeout.ms", .int, default: "6000", readOnly: true, doc: "The shortest session timeout a member may ask for.", check: ConfigDefinition.atLeast(0)),
         ConfigDefinition("group.max.session.timeout.ms", .int, default: "1800000", readOnly: true, doc: "The longest session timeout a member may ask for.", check: ConfigDefinition.atLeast(0)),
