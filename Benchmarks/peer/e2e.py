@@ -3,7 +3,7 @@
     e2e.py produce BOOTSTRAP TOPIC --rate 10000 --seconds 35
     e2e.py consume BOOTSTRAP TOPIC --rate 10000 --seconds 35 --warmup 5
 
-The producer (confluent-kafka, acks=1, linger.ms=0 unless told otherwise, partition 0) sends record i at its intended time
+The producer (confluent-kafka, acks=1 and linger.ms=0 unless told otherwise, partition 0) sends record i at its intended time
 start + i/rate, and writes into each 100-byte value its sequence number and that intended time on
 CLOCK_MONOTONIC (one clock for every process on this machine). When the producer falls behind it catches
 up in a burst, but the records keep their intended times, so a stall anywhere (client, broker, machine)
@@ -32,7 +32,7 @@ def clock_ns():
 
 def produce(args):
     errors = []
-    producer = Producer({"bootstrap.servers": args.bootstrap, "acks": "1", "linger.ms": args.linger_ms,
+    producer = Producer({"bootstrap.servers": args.bootstrap, "acks": args.acks, "linger.ms": args.linger_ms,
                          "enable.idempotence": False, "queue.buffering.max.messages": 1_000_000})
     producer.list_topics(args.topic, timeout=10)  # connect before the clock starts
     total = args.rate * args.seconds
@@ -136,6 +136,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=5, help="seconds at the start left out of the figures")
     parser.add_argument("--size", type=int, default=100, help="value size in bytes (at least 32)")
     parser.add_argument("--linger-ms", type=int, default=0, help="producer linger.ms (0: send at once)")
+    parser.add_argument("--acks", default="1", help="producer acks (1, or all for a replicated topic)")
     parser.add_argument("--drain", type=int, default=90,
                         help="seconds the producer waits for its last acknowledgements, and the consumer for the last records")
     args = parser.parse_args()

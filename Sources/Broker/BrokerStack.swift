@@ -91,6 +91,7 @@ struct BrokerStack: Sendable {
         router.register(AlterPartitionHandler(broker: broker))
         router.register(BrokerHeartbeatHandler(broker: broker))
         router.register(ElectLeadersHandler(broker: broker))
+        router.register(DescribeLogDirsHandler(broker: broker))
         let own = ApiVersionsResponse.ApiVersion(
             apiKey: ApiKey.apiVersions.rawValue, minVersion: ApiVersionsHandler.versions.lowerBound,
             maxVersion: ApiVersionsHandler.versions.upperBound)

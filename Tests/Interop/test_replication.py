@@ -139,3 +139,33 @@ def test_a_paused_follower_leaves_the_isr_and_rejoins(quorum):
 def admin_controller(admin):
     """The controller's node id (pausing it would stop the ISR change from being committed)."""
     return admin.describe_cluster(request_timeout=10).result(timeout=15).controller.id
+
+
+def test_describe_log_dirs_shows_each_replica_with_its_size_and_lag(quorum):
+    """kafka-python's DescribeLogDirs against every broker: one log dir each (its data directory), the
+    RF=3 partition on all three with the same size on disk as its segment files and no lag."""
+    from kafka.admin import KafkaAdminClient
+
+    admin = create_replicated(quorum[0], "sized")
+    partition_state(admin, "sized", want=lambda _, isr: isr == [1, 2, 3])
+    producer = ck.producer(quorum[0], acks="all")
+    assert len(ck.produce_all(producer, "sized", [(None, b"v" * 100)] * 200)) == 200
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and len({segment_bytes(b, "sized") for b in quorum}) > 1:
+        time.sleep(0.2)
+
+    client = KafkaAdminClient(bootstrap_servers=[b.bootstrap for b in quorum])
+    try:
+        answers = client.describe_log_dirs({"sized": [0]})
+    finally:
+        client.close()
+    assert sorted(a["broker"] for a in answers) == [1, 2, 3]
+    for answer in answers:
+        broker = next(b for b in quorum if b.node_id == answer["broker"])
+        [log_dir] = answer["log_dirs"]
+        assert log_dir["error_code"] == 0 and log_dir["log_dir"] == str(broker.data_dir)
+        assert log_dir["total_bytes"] >= log_dir["usable_bytes"] > 0
+        [topic] = log_dir["topics"]
+        [partition] = topic["partitions"]
+        assert (topic["name"], partition["partition_index"], partition["offset_lag"]) == ("sized", 0, 0)
+        assert partition["partition_size"] == segment_bytes(broker, "sized") > 0
