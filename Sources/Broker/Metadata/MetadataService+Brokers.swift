@@ -114,8 +114,8 @@ extension MetadataService {
     // MARK: Broker side
 
     /// Registers this broker: directly when it leads the quorum, through the controller otherwise.
-    /// Returns the broker epoch once this broker's image holds the registration.
-    func register(incarnation: KafkaUUID, host: String, port: Int32) async throws -> Int64 {
+    /// Sets `registeredEpoch` once this broker's image holds the registration.
+    func register(incarnation: KafkaUUID, host: String, port: Int32) async throws {
         let epoch: Int64
         if await quorum.isLeader {
             epoch = try await exclusive { try await commitRegistration(id: nodeId, incarnation: incarnation, host: host, port: port, rack: nil) }
@@ -139,7 +139,6 @@ extension MetadataService {
         }
         try await applyCommitted()
         registeredEpoch = epoch
-        return epoch
     }
 
     /// Sends this broker's heartbeat, with how far it has replayed the metadata log.

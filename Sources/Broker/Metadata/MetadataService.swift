@@ -89,7 +89,7 @@ actor MetadataService {
                     // Registered, even if the controller's answer was lost to a change of leader.
                     registeredEpoch = registration.epoch
                 } else {
-                    _ = try await register(incarnation: incarnation, host: host, port: port)
+                    try await register(incarnation: incarnation, host: host, port: port)
                 }
                 let answer = try await heartbeat()
                 if answer.errorCode != 0 { throw KafkaClientError(.brokerError, "heartbeat refused: \(ErrorCode(answer.errorCode))") }
