@@ -108,15 +108,20 @@ def create_topic(bootstrap, topic, factor, leader=None):
         new = NewTopic(topic, num_partitions=1, config=config,
                        replica_assignment=[[leader] + [b for b in (1, 2, 3) if b != leader]])
     admin.create_topics([new])[topic].result(30)
+    # Every broker learns of the topic when it replays the metadata log; a client's first Metadata may go
+    # to any of them, so wait until each one reports it with its whole ISR.
+    views = [AdminClient({"bootstrap.servers": address}) for address in bootstrap.split(",")]
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        meta = admin.list_topics(topic, timeout=10).topics.get(topic)
-        if meta and meta.error is None and 0 in meta.partitions:
-            p = meta.partitions[0]
-            if p.leader >= 0 and len(p.isrs) == factor:
-                return p.leader
+        leaders = set()
+        for view in views:
+            meta = view.list_topics(topic, timeout=10).topics.get(topic)
+            if meta and meta.error is None and 0 in meta.partitions and len(meta.partitions[0].isrs) == factor:
+                leaders.add(meta.partitions[0].leader)
+        if len(leaders) == 1 and min(leaders) >= 0:
+            return leaders.pop()
         time.sleep(0.1)
-    raise RuntimeError(f"{topic}: no full ISR after 60 s")
+    raise RuntimeError(f"{topic}: not every broker shows a leader and a full ISR after 60 s")
 
 
 def throughput(cluster, args, topic, factor):

@@ -67,7 +67,7 @@ extension PartitionLeader {
             fetchOffset: request.fetchOffset, fetchTimeMs: now, leaderEndOffset: leaderEndOffset, brokerEpoch: request.brokerEpoch)
         remoteReplicas[request.replicaId] = state
         var effects = FetchEffects()
-        if request.mayJoinIsr { effects.alterPartition = maybeExpandIsr(replica: request.replicaId) }
+        effects.alterPartition = maybeExpandIsr(replica: request.replicaId)
         if previousEnd != state.logEndOffset || effects.alterPartition != nil {
             effects.highWatermarkMoved = maybeIncrementHighWatermark(now: now)
         }

@@ -34,11 +34,11 @@ extension PartitionLeader {
         return request
     }
 
-    /// Kafka's `maybeExpandIsr` after a follower's fetch: a follower outside the ISR joins when its
-    /// log end reached the high watermark and this leader's epoch start offset (so it holds every
+    /// Kafka's `maybeExpandIsr` after a follower's fetch: an eligible follower outside the ISR joins
+    /// when its log end reached the high watermark and this leader's epoch start offset (so it holds every
     /// committed record, even those the HW does not show yet). The new member counts at once.
     mutating func maybeExpandIsr(replica: Int32) -> AlterPartitionRequest? {
-        guard !isrState.isInflight, !isrState.isr.contains(replica), let state = remoteReplicas[replica],
+        guard !isrState.isInflight, !isrState.isr.contains(replica), isIsrEligible(replica), let state = remoteReplicas[replica],
             state.logEndOffset >= highWatermark, state.logEndOffset >= leaderEpochStartOffset
         else { return nil }
         let committed = isrState.isr

@@ -21,6 +21,9 @@ public struct PartitionLeader: Sendable {
     public internal(set) var logEndOffset: Int64
     /// The log end when this leader's epoch began: a follower must reach it to join the ISR.
     public let leaderEpochStartOffset: Int64
+    /// The brokers that may join an ISR, with their broker epochs, as the metadata shows them: not
+    /// fenced, not shutting down (KIP-841). nil lets every replica join (a simulation without brokers).
+    public internal(set) var eligibleBrokers: [Int32: Int64]?
 
     /// Becomes leader in `registration.leaderEpoch` (Kafka's `makeLeader` for a new leader epoch):
     /// records the epoch's start offset in the log's leader-epoch cache (KIP-279), forgets what
@@ -70,6 +73,25 @@ public struct PartitionLeader: Sendable {
         return true
     }
 
+    /// Takes the metadata's newest view of which brokers may join an ISR. A replica that may not no
+    /// longer holds the high watermark back while it would be waiting to join, so a write can be
+    /// acknowledged at once when a caught-up follower is fenced or shuts down. Returns whether the high
+    /// watermark moved.
+    public mutating func updateEligibleBrokers(_ brokers: [Int32: Int64], now: Int64) -> Bool {
+        guard eligibleBrokers != brokers else { return false }
+        eligibleBrokers = brokers
+        return maybeIncrementHighWatermark(now: now)
+    }
+
+    /// Kafka's `isReplicaIsrEligible`: the replica's broker is unfenced and not shutting down, in the
+    /// incarnation it last fetched with.
+    func isIsrEligible(_ replica: Int32) -> Bool {
+        guard let eligibleBrokers else { return true }
+        guard let epoch = eligibleBrokers[replica] else { return false }
+        let fetchedWith = remoteReplicas[replica]?.brokerEpoch ?? -1
+        return fetchedWith == -1 || fetchedWith == epoch
+    }
+
     // MARK: Produce
 
     /// `min.insync.replicas`, capped at the replication factor (Kafka's `effectiveMinIsr`).
@@ -103,8 +125,8 @@ public struct PartitionLeader: Sendable {
     // MARK: High watermark
 
     /// Kafka's `maybeIncrementLeaderHW`: the smallest log end offset among the leader, the maximal
-    /// ISR, and followers caught up within `replica.lag.time.max.ms` that are about to join it (so
-    /// the high watermark waits for them instead of outrunning them). It does not advance while the
+    /// ISR, and eligible followers caught up within `replica.lag.time.max.ms` that are about to join it
+    /// (so the high watermark waits for them instead of outrunning them). It does not advance while the
     /// committed ISR is under `min.insync.replicas` (Kafka 3.7+), and it never moves back.
     @discardableResult
     mutating func maybeIncrementHighWatermark(now: Int64) -> Bool {
@@ -112,7 +134,8 @@ public struct PartitionLeader: Sendable {
         let maximalIsr = isrState.maximalIsr
         var candidate = logEndOffset
         for (replica, state) in remoteReplicas where state.logEndOffset < candidate {
-            let waitToJoin = state.isCaughtUp(leaderEndOffset: logEndOffset, now: now, maxLagMs: config.replicaLagTimeMaxMs)
+            let waitToJoin =
+                state.isCaughtUp(leaderEndOffset: logEndOffset, now: now, maxLagMs: config.replicaLagTimeMaxMs) && isIsrEligible(replica)
             if maximalIsr.contains(replica) || waitToJoin { candidate = state.logEndOffset }
         }
         guard candidate > highWatermark else { return false }

@@ -14,9 +14,6 @@ public struct ReplicaFetchRequest: Sendable, Hashable {
     public var lastFetchedEpoch: Int32?
     /// The size budget for the answer, in the log's unit.
     public var maxBytes: Int
-    /// Whether the follower's broker may join the ISR (KIP-841): registered in this epoch, not fenced
-    /// and not shutting down, as the leader's metadata shows it.
-    public var mayJoinIsr: Bool = true
 
     public init(
         replicaId: Int32, brokerEpoch: Int64 = -1, currentLeaderEpoch: Int32?, fetchOffset: Int64,

@@ -105,3 +105,30 @@ struct IsrChangeTests {
         #expect(f.leader.isrState == .committed(isr: [1, 3]) && f.leader.partitionEpoch == 12)
     }
 }
+
+@Suite("Leader: which brokers may join an ISR (KIP-841)")
+struct IsrEligibilityTests {
+    @Test func aFencedOrShuttingDownBrokerIsNotProposedAndAnOldIncarnationNeither() {
+        var f = LeaderFixture(isr: [1, 2])
+        f.produce(3, now: 0)
+        let moved = f.leader.updateEligibleBrokers([1: 5, 2: 5], now: 1)
+        #expect(!moved, "nothing to move the high watermark")
+        #expect(f.fetch(from: 3, offset: 3, now: 2).effects.alterPartition == nil, "broker 3 is not eligible")
+        _ = f.leader.updateEligibleBrokers([1: 5, 2: 5, 3: 9], now: 3)
+        #expect(f.fetch(from: 3, offset: 3, now: 4).effects.alterPartition == nil, "fetching with epoch 5, registered as 9")
+        #expect(f.fetch(from: 3, offset: 3, now: 5, brokerEpoch: 9).effects.alterPartition?.isrReplicas == [1, 2, 3])
+    }
+
+    @Test func aCaughtUpFollowerThatMayNotJoinDoesNotHoldTheHighWatermark() {
+        var f = LeaderFixture(isr: [1, 2])
+        _ = f.leader.updateEligibleBrokers([1: 5, 2: 5], now: 0)  // broker 3 fenced
+        f.produce(2, now: 0)
+        f.fetch(from: 2, offset: 2, now: 1)
+        f.fetch(from: 3, offset: 2, now: 1)  // caught up, but may not join
+        f.produce(2, now: 2)
+        f.fetch(from: 2, offset: 4, now: 3)
+        #expect(f.leader.highWatermark == 4, "an eligible follower caught up this recently would hold it at 2")
+        _ = f.leader.updateEligibleBrokers([1: 5, 2: 5, 3: 5], now: 4)
+        #expect(f.fetch(from: 3, offset: 4, now: 5).effects.alterPartition?.isrReplicas == [1, 2, 3])
+    }
+}

@@ -54,13 +54,12 @@ extension FetchHandler {
                 continue
             }
             reads.logEndOffsets.append(partition.log.logEndOffset)
-            var fetch = ReplicaFetchRequest(
+            let fetch = ReplicaFetchRequest(
                 replicaId: replicaId, brokerEpoch: brokerEpoch,
                 currentLeaderEpoch: target.request.currentLeaderEpoch >= 0 ? target.request.currentLeaderEpoch : nil,
                 fetchOffset: target.request.fetchOffset,
                 lastFetchedEpoch: target.request.lastFetchedEpoch >= 0 ? target.request.lastFetchedEpoch : nil,
                 maxBytes: min(budget, Int(max(0, target.request.partitionMaxBytes))))
-            fetch.mayJoinIsr = mayJoinIsr(replicaId, brokerEpoch: brokerEpoch)
             let (answer, effects) = partition.handleReplicaFetch(fetch, now: now)
             if let change = effects.alterPartition {
                 broker.alterPartitions.submit(change, for: partition)
@@ -86,12 +85,5 @@ extension FetchHandler {
             reads.partitions.append(data)
         }
         return reads
-    }
-
-    /// KIP-841: only a follower whose broker is registered in the epoch it fetches with, unfenced and
-    /// not shutting down may be proposed for the ISR (the controller would refuse it anyway).
-    private func mayJoinIsr(_ replicaId: Int32, brokerEpoch: Int64) -> Bool {
-        guard let registration = broker.metadata.image.brokers[replicaId] else { return false }
-        return !registration.fenced && !registration.inControlledShutdown && (brokerEpoch == -1 || brokerEpoch == registration.epoch)
     }
 }

@@ -75,23 +75,29 @@ final class Partition: Sendable {
     /// Takes the controller's newest record of the partition (Kafka's `makeLeader`/`makeFollower`):
     /// keeps the role when only the ISR or partition epoch changed, else starts the new one. Wakes
     /// everything waiting, since a produce waiting for the ISR must now fail or finish.
+    /// `eligibleBrokers` are the brokers that may join an ISR, with their epochs (KIP-841); nil lets
+    /// every replica join.
     @discardableResult
-    func update(_ registration: PartitionRegistration, brokerEpoch: Int64, now: Int64) -> Transition {
+    func update(
+        _ registration: PartitionRegistration, brokerEpoch: Int64, eligibleBrokers: [Int32: Int64]? = nil, now: Int64
+    ) -> Transition {
         let config = replicationConfig
         let transition = role.withLock { role -> Transition in
             var adapter = PartitionLogReplica(log: log, now: now)
             if registration.leader == localReplica {
                 if case .leader(var leader) = role {
                     leader.config = config
+                    if let eligibleBrokers { _ = leader.updateEligibleBrokers(eligibleBrokers, now: now) }
                     if leader.apply(registration, now: now) {
                         role = .leader(leader)
                         _ = log.updateHighWatermark(leader.highWatermark)
                         return .unchanged
                     }
                 }
-                let leader = PartitionLeader(
+                var leader = PartitionLeader(
                     becomingLeader: registration, localReplica: localReplica, log: &adapter, highWatermark: log.highWatermark,
                     config: config, now: now)
+                if let eligibleBrokers { _ = leader.updateEligibleBrokers(eligibleBrokers, now: now) }
                 _ = log.updateHighWatermark(leader.highWatermark)
                 role = .leader(leader)
                 return .becameLeader

@@ -61,6 +61,9 @@ final class ReplicaManager: Sendable {
         let existing = partitions.withLock { $0 }
         var settingsByTopic: [String: TopicSettings] = [:]
         let brokerEpoch = image.brokers[nodeId]?.epoch ?? -1
+        // KIP-841: fenced brokers and those shutting down may not join an ISR, nor hold back a high watermark.
+        let eligibleBrokers = Dictionary(
+            uniqueKeysWithValues: image.brokers.values.filter { !$0.fenced && !$0.inControlledShutdown }.map { ($0.id, $0.epoch) })
         let now = clock()
         var followersMoved = false
         for (topicPartition, (topic, partitionImage)) in wanted {
@@ -82,7 +85,8 @@ final class ReplicaManager: Sendable {
                     continue
                 }
             }
-            let transition = partition.update(partitionImage.registration, brokerEpoch: brokerEpoch, now: now)
+            let transition = partition.update(
+                partitionImage.registration, brokerEpoch: brokerEpoch, eligibleBrokers: eligibleBrokers, now: now)
             switch transition {
             case .unchanged: break
             case .becameLeader:
