@@ -14,12 +14,17 @@ struct ProduceHandler: APIHandler {
     func handle(_ request: ProduceRequest, context: RequestContext) async throws -> ProduceResponse? {
         let acks = request.acks
         let deadline = ContinuousClock.now + .milliseconds(max(0, Int64(request.timeoutMs)))
+        // Every append first, in request order; then the connection may go on to its next request while
+        // acks=all waits for the ISR (acks=0 may still have to close the connection, so it does not).
+        let appends = request.topicData.map { topic in
+            topic.partitionData.map { append($0, topic: topic.name, acks: acks, version: context.apiVersion) }
+        }
+        if acks != 0 { context.releaseOrder() }
         var response = ProduceResponse()
-        for topic in request.topicData {
+        for (topic, topicAppends) in zip(request.topicData, appends) {
             var topicResponse = ProduceResponse.TopicProduceResponse(name: topic.name)
-            for data in topic.partitionData {
-                topicResponse.partitionResponses.append(
-                    await produce(data, topic: topic.name, acks: acks, deadline: deadline, version: context.apiVersion))
+            for append in topicAppends {
+                topicResponse.partitionResponses.append(await answer(append, acks: acks, deadline: deadline, version: context.apiVersion))
             }
             response.responses.append(topicResponse)
         }
@@ -33,35 +38,50 @@ struct ProduceHandler: APIHandler {
         return nil
     }
 
-    private func produce(
-        _ data: ProduceRequest.PartitionProduceData, topic: String, acks: Int16, deadline: ContinuousClock.Instant, version: Int16
-    ) async -> ProduceResponse.PartitionProduceResponse {
-        var answer = ProduceResponse.PartitionProduceResponse(index: data.index, baseOffset: -1)
-        func fail(_ error: ProduceError) -> ProduceResponse.PartitionProduceResponse {
-            answer.errorCode = error.code.rawValue
-            if version >= 8 { answer.errorMessage = error.message }
-            return answer
-        }
+    /// One partition's append: refused at once (the answer), or written (what the answer needs).
+    private enum Append {
+        case refused(ProduceResponse.PartitionProduceResponse)
+        case written(ReplicaManager.AppendOutcome, index: Int32)
+    }
+
+    private func append(_ data: ProduceRequest.PartitionProduceData, topic: String, acks: Int16, version: Int16) -> Append {
         guard acks == 0 || acks == 1 || acks == -1 else {
-            return fail(ProduceError(.invalidRequiredAcks, "acks must be -1, 0 or 1, not \(acks)."))
+            return .refused(failure(ProduceError(.invalidRequiredAcks, "acks must be -1, 0 or 1, not \(acks)."), index: data.index, version: version))
         }
-        let outcome: ReplicaManager.AppendOutcome
         do {
-            outcome = try broker.replicas.appendRecords(data.records, to: TopicPartition(topic, data.index), acks: acks)
+            return .written(try broker.replicas.appendRecords(data.records, to: TopicPartition(topic, data.index), acks: acks), index: data.index)
         } catch {
             if error.code == .kafkaStorageError {
                 broker.logger.error("append failed", metadata: ["partition": "\(topic)-\(data.index)", "error": "\(error.message)"])
             }
-            return fail(error)
+            return .refused(failure(error, index: data.index, version: version))
         }
-        if acks == -1 {
-            if let error = await broker.replicas.awaitAcknowledgement(outcome.partition, upTo: outcome.result.lastOffset + 1, deadline: deadline) {
-                return fail(error)
-            }
+    }
+
+    /// The partition's answer, once the ISR has the write for acks=all.
+    private func answer(_ append: Append, acks: Int16, deadline: ContinuousClock.Instant, version: Int16) async
+        -> ProduceResponse.PartitionProduceResponse
+    {
+        let (outcome, index): (ReplicaManager.AppendOutcome, Int32)
+        switch append {
+        case .refused(let answer): return answer
+        case .written(let written, let partition): (outcome, index) = (written, partition)
         }
-        answer.baseOffset = outcome.result.firstOffset
+        if acks == -1,
+            let error = await broker.replicas.awaitAcknowledgement(outcome.partition, upTo: outcome.result.lastOffset + 1, deadline: deadline)
+        {
+            return failure(error, index: index, version: version)
+        }
+        var answer = ProduceResponse.PartitionProduceResponse(index: index, baseOffset: outcome.result.firstOffset)
         answer.logAppendTimeMs = outcome.partition.settings.log.messageTimestampType == .logAppendTime ? outcome.result.logAppendTime : -1
         if version >= 5 { answer.logStartOffset = outcome.result.logStartOffset }
+        return answer
+    }
+
+    private func failure(_ error: ProduceError, index: Int32, version: Int16) -> ProduceResponse.PartitionProduceResponse {
+        var answer = ProduceResponse.PartitionProduceResponse(index: index, baseOffset: -1)
+        answer.errorCode = error.code.rawValue
+        if version >= 8 { answer.errorMessage = error.message }
         return answer
     }
 }

@@ -34,6 +34,8 @@ final class Partition: Sendable {
     let log: PartitionLog
     let localReplica: Int32
     let waiters = DataWaiters()
+    /// The acks=all produces waiting for the high watermark.
+    let acknowledgements = AcknowledgementWaiters()
     private let role: Mutex<Role>
     private let currentSettings: Mutex<TopicSettings>
     private let replicaLagTimeMaxMs: Int64
@@ -117,6 +119,7 @@ final class Partition: Sendable {
             return .becameFollower(leader: leaderId)
         }
         waiters.wakeAll()
+        acknowledgements.releaseAll()
         return transition
     }
 
@@ -148,6 +151,12 @@ final class Partition: Sendable {
             case .leaderless: log.highWatermark
             }
         }
+    }
+
+    /// Resumes the acks=all produces the leader's high watermark now covers.
+    private func releaseAcknowledged() {
+        let highWatermark = role.withLock { role -> Int64? in if case .leader(let leader) = role { leader.highWatermark } else { nil } }
+        if let highWatermark { acknowledgements.release(upTo: highWatermark) }
     }
 
     /// The committed ISR as this replica knows it (its own view as leader).
@@ -185,6 +194,7 @@ final class Partition: Sendable {
         }
         // Followers long-polling for the new records wake as well as consumers.
         if wake { waiters.wakeAll() }
+        releaseAcknowledged()
         return result
     }
 
@@ -214,7 +224,10 @@ final class Partition: Sendable {
             role = .leader(leader)
             return (response, effects)
         }
-        if effects.highWatermarkMoved { waiters.wakeAll() }
+        if effects.highWatermarkMoved {
+            waiters.wakeAll()
+            releaseAcknowledged()
+        }
         return (response, effects)
     }
 
@@ -246,7 +259,10 @@ final class Partition: Sendable {
             role = .leader(leader)
             return outcome
         }
-        if case .committed = outcome { waiters.wakeAll() }
+        if case .committed = outcome {
+            waiters.wakeAll()
+            releaseAcknowledged()
+        }
         return outcome
     }
 

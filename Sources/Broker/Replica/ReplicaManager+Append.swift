@@ -56,18 +56,13 @@ extension ReplicaManager {
     /// deadline passes: nil once acknowledged, else the error the producer gets.
     func awaitAcknowledgement(_ partition: Partition, upTo offset: Int64, deadline: ContinuousClock.Instant) async -> ProduceError? {
         while true {
+            let ticket = partition.acknowledgements.ticket()
             if let settled = partition.acknowledgement(upTo: offset) { return Self.produceError(settled) }
-            guard ContinuousClock.now < deadline else {
+            // A cancelled request (its connection closing) stops waiting; it gets no answer anyway.
+            guard ContinuousClock.now < deadline, !Task.isCancelled else {
                 return ProduceError(.requestTimedOut, "The in-sync replicas did not acknowledge the write within the request timeout.")
             }
-            let waiter = DataWaiter()
-            partition.waiters.register(waiter)
-            if let settled = partition.acknowledgement(upTo: offset) {
-                partition.waiters.unregister(waiter)
-                return Self.produceError(settled)
-            }
-            await waiter.wait(until: deadline)
-            partition.waiters.unregister(waiter)
+            await partition.acknowledgements.wait(for: offset, after: ticket, until: deadline)
         }
     }
 

@@ -23,4 +23,7 @@ struct RequestContext: Sendable {
     var peer: String
     /// The peer's IP as Kafka shows it in group descriptions (`/127.0.0.1`).
     var clientHost: String = ""
+    /// Lets the connection start on its next request before this one is answered; a handler calls it
+    /// once what must happen in request order is done (a Produce's appends). Answers stay in order.
+    var releaseOrder: @Sendable () -> Void = {}
 }

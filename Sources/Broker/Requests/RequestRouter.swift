@@ -52,7 +52,8 @@ struct RequestRouter: Sendable {
 
     /// Routes one frame: unknown APIs and versions close the connection, except ApiVersions, which is
     /// always answered (KIP-511).
-    func route(_ frameBytes: ByteBuffer, peer: String, clientHost: String = "") async -> Outcome {
+    /// `release` lets the connection read its next request early (`RequestContext.releaseOrder`).
+    func route(_ frameBytes: ByteBuffer, peer: String, clientHost: String = "", release: @escaping @Sendable () -> Void = {}) async -> Outcome {
         let frame: KafkaRequestFrame
         do {
             frame = try KafkaRequestFrame(parsing: frameBytes)
@@ -61,7 +62,7 @@ struct RequestRouter: Sendable {
         }
         let context = RequestContext(
             apiVersion: frame.apiVersion, correlationId: frame.correlationId, clientId: frame.header.clientId, peer: peer,
-            clientHost: clientHost)
+            clientHost: clientHost, releaseOrder: release)
         guard let route = routes[frame.apiKey] else {
             return .close(reason: "unsupported API \(frame.apiKey) (key \(frame.apiKey.rawValue))")
         }

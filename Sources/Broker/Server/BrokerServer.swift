@@ -5,8 +5,9 @@ import NIOPosix
 import ServiceLifecycle
 
 /// The Kafka listener: accepts connections and serves each in its own child task. Requests on one
-/// connection are handled one at a time, in order, so responses go out in request order, while the
-/// client may pipeline (Kafka processes a connection's requests the same way).
+/// connection are handled in order and answered in request order, while the client may pipeline.
+/// Kafka handles a connection's requests strictly one at a time; Gregor lets the next request start
+/// once a Produce has appended, so pipelined acks=all produces wait for the ISR together.
 final class BrokerServer: Service, Sendable {
     private let host: String
     private let port: Int
@@ -91,24 +92,67 @@ final class BrokerServer: Service, Sendable {
         await cancelWhenGracefulShutdown { await self.serve(connection) }
     }
 
-    /// Reads frames, answers each in turn, and closes on a protocol error or when the client leaves.
+    /// Reads frames and answers each in request order; closes on a protocol error or when the client
+    /// leaves. A request runs in its own child task; the next one is read once it is released (see
+    /// `ResponseSlot`), so a Produce waiting for the ISR does not hold up the appends of the requests
+    /// pipelined behind it. At most `pipelineDepth` answers wait to be written.
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, KafkaWriter>) async {
         let peer = connection.channel.remoteAddress?.description ?? "unknown"
         let clientHost = connection.channel.remoteAddress?.ipAddress.map { "/" + $0 } ?? ""
         do {
             try await connection.executeThenClose { inbound, outbound in
-                for try await frame in inbound {
-                    switch await router.route(frame, peer: peer, clientHost: clientHost) {
-                    case .respond(let response): try await outbound.write(response)
-                    case .noResponse: continue
-                    case .close(let reason):
-                        logger.warning("closing connection", metadata: ["client": "\(peer)", "reason": "\(reason)"])
-                        return
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    let (slots, queue) = AsyncStream.makeStream(of: ResponseSlot.self)
+                    let channel = connection.channel
+                    group.addTask {
+                        do {
+                            try await self.writeInOrder(slots, to: outbound, peer: peer)
+                        } catch {
+                            channel.close(promise: nil)  // ends the read loop too
+                            throw error
+                        }
                     }
+                    var pending: [ResponseSlot] = []
+                    for try await frame in inbound {
+                        let slot = ResponseSlot()
+                        queue.yield(slot)
+                        group.addTask { slot.fulfil(await self.router.route(frame, peer: peer, clientHost: clientHost, release: slot.release)) }
+                        await slot.waitForRelease()
+                        if slot.closesConnection { break }
+                        pending.append(slot)
+                        if pending.count >= Self.pipelineDepth {
+                            _ = await pending.removeFirst().outcome()
+                        }
+                    }
+                    queue.finish()
+                    try await group.waitForAll()
                 }
             }
         } catch {
             logger.debug("connection ended", metadata: ["client": "\(peer)", "error": "\(error)"])
         }
     }
+
+    /// Answers not yet written that one connection may have (requests read ahead of their answers).
+    static let pipelineDepth = 256
+
+    /// Writes the answers in request order; a request that must close the connection ends it.
+    private func writeInOrder(
+        _ slots: AsyncStream<ResponseSlot>, to outbound: NIOAsyncChannelOutboundWriter<KafkaWriter>, peer: String
+    ) async throws {
+        for await slot in slots {
+            switch await slot.outcome() {
+            case .respond(let response): try await outbound.write(response)
+            case .noResponse: continue
+            case .close(let reason):
+                logger.warning("closing connection", metadata: ["client": "\(peer)", "reason": "\(reason)"])
+                throw ConnectionClosed(reason: reason)
+            }
+        }
+    }
+}
+
+/// A request asked for its connection to be closed (malformed, unsupported, or a failed acks=0 write).
+struct ConnectionClosed: Error {
+    let reason: String
 }
