@@ -40,7 +40,8 @@ final class AcknowledgementWaiters: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.park(id: id, offset: offset, ticket: ticket) }
             group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                // Cancelled once the produce was released: then there is nobody to time out.
+                guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
                 self.resume(id: id)
             }
             await group.next()
