@@ -169,3 +169,22 @@ def test_describe_log_dirs_shows_each_replica_with_its_size_and_lag(quorum):
         [partition] = topic["partitions"]
         assert (topic["name"], partition["partition_index"], partition["offset_lag"]) == ("sized", 0, 0)
         assert partition["partition_size"] == segment_bytes(broker, "sized") > 0
+
+
+def test_pipelined_acks_all_produces_keep_their_order(quorum):
+    """100 acks=all produces sent back to back on one connection to the leader: they wait for the ISR
+    together, but are appended and answered in request order (base offsets 0..99, correlation ids in order)."""
+    admin = create_replicated(quorum[0], "pipelined")
+    leader, _ = partition_state(admin, "pipelined", want=lambda _, isr: isr == [1, 2, 3])
+    leading = next(b for b in quorum if b.node_id == leader)
+    assert raw_produce(leading, "pipelined") == (NONE, 0)
+    batch = wire.record_batch([(b"k", b"pipelined")], BASE)
+    sock = wire.connect(leading.host, leading.port, timeout=30)
+    try:
+        sock.sendall(b"".join(wire.request(wire.PRODUCE, 3, c, wire.produce_v3("pipelined", 0, batch, acks=-1)) for c in range(100)))
+        answers = [wire.read_response(sock) for _ in range(100)]
+    finally:
+        sock.close()
+    assert [correlation for correlation, _ in answers] == list(range(100))
+    results = [wire.decode_produce_v3(body)[0] for _, body in answers]
+    assert [(error, base_offset) for _, _, error, base_offset, _ in results] == [(NONE, 1 + i) for i in range(100)]
