@@ -101,7 +101,8 @@ final class BrokerServer: Service, Sendable {
         let clientHost = connection.channel.remoteAddress?.ipAddress.map { "/" + $0 } ?? ""
         do {
             try await connection.executeThenClose { inbound, outbound in
-                try await withThrowingTaskGroup(of: Void.self) { group in
+                // Discarding: a long-lived connection must not keep every finished request's task.
+                try await withThrowingDiscardingTaskGroup { group in
                     let (slots, queue) = AsyncStream.makeStream(of: ResponseSlot.self)
                     let channel = connection.channel
                     group.addTask {
@@ -125,7 +126,6 @@ final class BrokerServer: Service, Sendable {
                         }
                     }
                     queue.finish()
-                    try await group.waitForAll()
                 }
             }
         } catch {
