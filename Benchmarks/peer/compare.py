@@ -336,12 +336,14 @@ def run_raw(broker, args, topic, partitions):
     return out
 
 
-def run_e2e(broker, args, topic):
-    create_topic(broker.bootstrap, topic, 1)
+def run_e2e(broker, args, topic, acks="1", create=None):
+    """e2e.py's consumer and producer against `broker` (anything with a name, a bootstrap and cpu_seconds());
+    `create` makes the topic, a one-partition RF=1 topic by default."""
+    (create or (lambda: create_topic(broker.bootstrap, topic, 1)))()
     script = os.path.join(HERE, "e2e.py")
     common = [broker.bootstrap, topic, "--rate", str(args.e2e_rate), "--seconds",
               str(args.e2e_warmup + args.e2e_seconds), "--warmup", str(args.e2e_warmup),
-              "--linger-ms", str(args.e2e_linger_ms)]
+              "--linger-ms", str(args.e2e_linger_ms), "--acks", acks]
     consumer = subprocess.Popen([sys.executable, script, "consume"] + common, stdout=subprocess.PIPE, text=True,
                                 preexec_fn=peers.client_preexec)
     try:

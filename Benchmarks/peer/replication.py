@@ -47,6 +47,7 @@ class Cluster:
     def __init__(self, binary, directory, brokers, settings):
         self.binary, self.dir, self.brokers, self.settings = binary, directory, brokers, settings
         self.bootstrap = None
+        self.name = f"{brokers}-broker cluster"
 
     def gregor(self, *args, timeout=180):
         result = subprocess.run([self.binary, *args, "--dir", self.dir], capture_output=True, text=True, timeout=timeout,
@@ -129,33 +130,14 @@ def throughput(cluster, args, topic, factor):
     argv = ["-b", cluster.bootstrap, "-t", topic, "-s", "100", "--timeout", str(args.timeout), "-n", str(args.records),
             "--first-value", "0", "-X", "linger.ms=5", "-X", "acks=all"]
     cpu0 = cluster.cpu_seconds()
-    rs = compare.run_clients(f"{cluster.brokers}-broker cluster", "produce", [argv], args)
+    rs = compare.run_clients(cluster.name, "produce", [argv], args)
     result = compare.combined(rs, args.records, 100)
     result["brokers_cpu_s"] = cluster.cpu_seconds() - cpu0
     return result
 
 
 def e2e(cluster, args, topic):
-    create_topic(cluster.bootstrap, topic, 3)
-    script = os.path.join(HERE, "e2e.py")
-    common = [cluster.bootstrap, topic, "--rate", str(args.e2e_rate), "--seconds", str(args.e2e_warmup + args.e2e_seconds),
-              "--warmup", str(args.e2e_warmup), "--acks", "all", "--linger-ms", str(args.e2e_linger_ms)]
-    consumer = subprocess.Popen([sys.executable, script, "consume"] + common, stdout=subprocess.PIPE, text=True)
-    try:
-        if consumer.stdout.readline().strip() != "ready":
-            raise RuntimeError("e2e consumer did not start")
-        producer = subprocess.run([sys.executable, script, "produce"] + common, capture_output=True, text=True,
-                                  timeout=args.e2e_warmup + args.e2e_seconds + 180)
-        out, _ = consumer.communicate(timeout=180)
-    finally:
-        if consumer.poll() is None:
-            consumer.kill()
-            consumer.wait()
-    if producer.returncode != 0:
-        raise RuntimeError(f"e2e producer: {producer.stdout} {producer.stderr[-2000:]}")
-    result = json.loads(out.strip().splitlines()[-1])
-    result["producer"] = json.loads(producer.stdout.strip().splitlines()[-1])
-    return result
+    return compare.run_e2e(cluster, args, topic, acks="all", create=lambda: create_topic(cluster.bootstrap, topic, 3))
 
 
 def controller_of(bootstrap):

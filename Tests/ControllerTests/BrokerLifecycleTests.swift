@@ -29,6 +29,15 @@ import Testing
 
     private func partition(_ machine: ControllerStateMachine) -> PartitionImage { machine.image.partition("t", 0)! }
 
+    /// Commits an ISR change of `t-0`, as an accepted AlterPartition would.
+    private func setIsr(_ isr: [Int32], _ machine: inout ControllerStateMachine) {
+        var change = PartitionChangeRecord()
+        change.topicId = machine.image.topic(named: "t")!.id
+        change.partitionId = 0
+        change.isr = isr
+        TopicCreationTests.commit([change], to: &machine)
+    }
+
     @Test func aRegisteredBrokerIsFencedUntilItHasReplayedItsRegistration() throws {
         var machine = TopicCreationTests.controller(brokers: [1])
         var sessions = BrokerSessions(sessionTimeoutMs: 9000, image: machine.image, now: 0)
@@ -91,11 +100,7 @@ import Testing
         for unclean in [false, true] {
             var machine = cluster(configs: ["unclean.leader.election.enable": "\(unclean)"])
             let replicas = partition(machine).replicas
-            var shrink = PartitionChangeRecord()
-            shrink.topicId = machine.image.topic(named: "t")!.id
-            shrink.partitionId = 0
-            shrink.isr = [replicas[0]]
-            TopicCreationTests.commit([shrink], to: &machine)
+            setIsr([replicas[0]], &machine)
             TopicCreationTests.commit(machine.fenceBroker(replicas[0]), to: &machine)
             #expect(partition(machine).leader == (unclean ? replicas[1] : -1))
             #expect(partition(machine).isr == (unclean ? [replicas[1]] : [replicas[0]]))
@@ -156,11 +161,7 @@ import Testing
         #expect(partition(machine).leader != preferred)
         let outOfSync = machine.electLeaders(request, version: 2).response.replicaElectionResults[0].partitionResult[0]
         #expect(ErrorCode(outOfSync.errorCode) == .preferredLeaderNotAvailable)
-        var rejoin = PartitionChangeRecord()
-        rejoin.topicId = machine.image.topic(named: "t")!.id
-        rejoin.partitionId = 0
-        rejoin.isr = partition(machine).isr + [preferred]
-        TopicCreationTests.commit([rejoin], to: &machine)
+        setIsr(partition(machine).isr + [preferred], &machine)
         let election = machine.electLeaders(request, version: 2)
         #expect(election.response.replicaElectionResults[0].partitionResult[0].errorCode == 0)
         TopicCreationTests.commit(election.records, to: &machine)
@@ -172,11 +173,7 @@ import Testing
     @Test func uncleanElectionOnRequestLeadsALeaderlessPartition() {
         var machine = cluster()
         let replicas = partition(machine).replicas
-        var shrink = PartitionChangeRecord()
-        shrink.topicId = machine.image.topic(named: "t")!.id
-        shrink.partitionId = 0
-        shrink.isr = [replicas[0]]
-        TopicCreationTests.commit([shrink], to: &machine)
+        setIsr([replicas[0]], &machine)
         TopicCreationTests.commit(machine.fenceBroker(replicas[0]), to: &machine)
         #expect(partition(machine).leader == -1)
         let request = ElectLeadersRequest(electionType: 1, topicPartitions: [.init(topic: "t", partitions: [0])], timeoutMs: 1000)
