@@ -84,6 +84,7 @@ struct BrokerStack: Sendable {
         router.register(DeleteGroupsHandler(broker: broker))
         router.register(OffsetDeleteHandler(broker: broker))
         router.register(VoteHandler(broker: broker))
+        router.register(FetchSnapshotHandler(broker: broker))
         router.register(BeginQuorumEpochHandler(broker: broker))
         router.register(EndQuorumEpochHandler(broker: broker))
         router.register(DescribeQuorumHandler(broker: broker))

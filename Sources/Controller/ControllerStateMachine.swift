@@ -30,6 +30,12 @@ public struct ControllerStateMachine: Sendable {
         image.apply(record, offset: offset)
     }
 
+    /// Replaces the image with the one a metadata snapshot holds, the state after every record below
+    /// `endOffset` (a broker starting from its snapshot, or a follower that downloaded its leader's).
+    public mutating func load(snapshot records: [any KafkaMetadataRecord], endOffset: Int64) {
+        image = MetadataImage(clusterId: image.clusterId, snapshot: records, lastOffset: endOffset - 1)
+    }
+
     /// Resolves configs against the current image.
     public var configs: ConfigResolver {
         ConfigResolver(nodeId: nodeId, staticBrokerConfigs: staticBrokerConfigs, image: image)

@@ -18,6 +18,9 @@ public struct RaftConfiguration: Sendable, Hashable {
     public var requestTimeoutMs: Int64 = 2000
     /// How many entries one fetch response carries at most.
     public var maxFetchEntries = 500
+    /// How many snapshot bytes one FetchSnapshot answer carries at most (Kafka's raft client asks for
+    /// up to 1 MiB a chunk).
+    public var maxSnapshotChunkBytes = 1 << 20
 
     public init(voters: [Int32]) { self.voters = voters.sorted() }
 

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What quorum members say to each other, in the shape of Kafka's Vote, BeginQuorumEpoch,
 /// EndQuorumEpoch and Fetch messages (KIP-595) but with the quorum's own types, so the module needs no
 /// codec: the broker maps these to and from the generated Kafka messages, a simulation routes them as is.
@@ -10,6 +12,8 @@ public enum RaftMessage: Sendable, Hashable {
     case endQuorumEpochResponse(QuorumResponse)
     case fetchRequest(FetchRequest)
     case fetchResponse(FetchResponse)
+    case fetchSnapshotRequest(FetchSnapshotRequest)
+    case fetchSnapshotResponse(FetchSnapshotResponse)
 
     /// A candidate asks for a vote, presenting where its log ends.
     public struct VoteRequest: Sendable, Hashable {
@@ -100,18 +104,61 @@ public enum RaftMessage: Sendable, Hashable {
         public var highWatermark: Int64
         /// Set when the fetcher's log diverges: truncate to at most this, then fetch again.
         public var divergingEpoch: OffsetAndEpoch?
+        /// Set when what the fetcher needs is only in the leader's snapshot: fetch that (KIP-630).
+        public var snapshotId: OffsetAndEpoch?
         public var entries: [RaftEntry]
 
         public init(
             error: RaftError, leaderEpoch: Int32, leaderId: Int32, highWatermark: Int64 = -1,
-            divergingEpoch: OffsetAndEpoch? = nil, entries: [RaftEntry] = []
+            divergingEpoch: OffsetAndEpoch? = nil, snapshotId: OffsetAndEpoch? = nil, entries: [RaftEntry] = []
         ) {
             self.error = error
             self.leaderEpoch = leaderEpoch
             self.leaderId = leaderId
             self.highWatermark = highWatermark
             self.divergingEpoch = divergingEpoch
+            self.snapshotId = snapshotId
             self.entries = entries
+        }
+    }
+
+    /// A follower downloads the leader's snapshot `snapshotId` a chunk at a time, from `position`
+    /// (Kafka's FetchSnapshot, KIP-630).
+    public struct FetchSnapshotRequest: Sendable, Hashable {
+        public var replicaId: Int32
+        public var currentLeaderEpoch: Int32
+        public var snapshotId: OffsetAndEpoch
+        public var position: Int64
+
+        public init(replicaId: Int32, currentLeaderEpoch: Int32, snapshotId: OffsetAndEpoch, position: Int64) {
+            self.replicaId = replicaId
+            self.currentLeaderEpoch = currentLeaderEpoch
+            self.snapshotId = snapshotId
+            self.position = position
+        }
+    }
+
+    /// One chunk of a snapshot: the bytes at `position`, and the snapshot's whole `size`.
+    public struct FetchSnapshotResponse: Sendable, Hashable {
+        public var error: RaftError
+        public var leaderEpoch: Int32
+        public var leaderId: Int32
+        public var snapshotId: OffsetAndEpoch
+        public var size: Int64
+        public var position: Int64
+        public var bytes: ByteBuffer
+
+        public init(
+            error: RaftError, leaderEpoch: Int32, leaderId: Int32, snapshotId: OffsetAndEpoch, size: Int64 = -1, position: Int64 = -1,
+            bytes: ByteBuffer = ByteBuffer()
+        ) {
+            self.error = error
+            self.leaderEpoch = leaderEpoch
+            self.leaderId = leaderId
+            self.snapshotId = snapshotId
+            self.size = size
+            self.position = position
+            self.bytes = bytes
         }
     }
 
@@ -125,6 +172,8 @@ public enum RaftMessage: Sendable, Hashable {
         case .endQuorumEpochRequest(let m): m.leaderEpoch
         case .fetchRequest(let m): m.currentLeaderEpoch
         case .fetchResponse(let m): m.leaderEpoch
+        case .fetchSnapshotRequest(let m): m.currentLeaderEpoch
+        case .fetchSnapshotResponse(let m): m.leaderEpoch
         }
     }
 }
@@ -140,4 +189,8 @@ public enum RaftError: Sendable, Hashable {
     case notLeaderOrFollower
     /// The sender is not a voter of this quorum.
     case inconsistentVoterSet
+    /// The leader no longer has the snapshot asked for (a newer one replaced it).
+    case snapshotNotFound
+    /// The position asked for is past the snapshot's end.
+    case positionOutOfRange
 }

@@ -1,3 +1,5 @@
+import NIOCore
+
 extension RaftNode {
     func becomeFollower(epoch: Int32, leaderId: Int32, now: Int64) {
         transition(to: .follower(FollowerState(epoch: epoch, leaderId: leaderId, fetchDeadline: now + configuration.fetchTimeoutMs)))
@@ -12,11 +14,17 @@ extension RaftNode {
     /// timeout was lost. (Resending sooner would replace the held fetch before it is ever answered.)
     var fetchResendDelay: Int64 { configuration.fetchMaxWaitMs + configuration.requestTimeoutMs }
 
+    /// Sends the next fetch: for entries, or for the next chunk of the snapshot being downloaded.
     func sendFetch(now: Int64) {
         guard case .follower(var s) = state else { return }
         s.fetchSentAt = now
         s.fetchPosition = log.endOffsetAndEpoch
         state = .follower(s)
+        if let download = s.snapshotDownload {
+            let request = RaftMessage.FetchSnapshotRequest(
+                replicaId: nodeId, currentLeaderEpoch: epoch, snapshotId: download.id, position: Int64(download.received.readableBytes))
+            return send(.fetchSnapshotRequest(request), to: s.leaderId)
+        }
         send(.fetchRequest(fetchRequest()), to: s.leaderId)
     }
 
@@ -40,7 +48,7 @@ extension RaftNode {
         let wasFollowing = leaderId
         if adoptNewerEpoch(r.leaderEpoch, leaderId: r.leaderId, now: now) || leaderId != wasFollowing { return }
         guard case .follower(var s) = state, from == s.leaderId, r.leaderEpoch == epoch,
-            s.fetchPosition == log.endOffsetAndEpoch
+            s.fetchPosition == log.endOffsetAndEpoch, s.snapshotDownload == nil
         else { return }
         guard r.error == .none else {
             // The leader resigned or is not ready: keep the deadline, ask again after a request timeout.
@@ -52,12 +60,54 @@ extension RaftNode {
         state = .follower(s)
         if let diverging = r.divergingEpoch {
             let local = log.endOffset(forEpoch: diverging.epoch)
-            log.truncate(to: min(diverging.offset, local.offset))
+            log.truncate(to: max(log.startOffset, min(diverging.offset, local.offset)))
+        } else if let snapshotId = r.snapshotId {
+            // What this log lacks is only in the leader's snapshot: download it (KIP-630).
+            s.snapshotDownload = FollowerState.SnapshotDownload(id: snapshotId, received: ByteBuffer())
+            state = .follower(s)
         } else {
             let fresh = r.entries.drop { $0.offset < log.endOffset }
             if let first = fresh.first, first.offset == log.endOffset { log.append(Array(fresh)) }
             if r.highWatermark >= 0 { moveHighWatermark(to: min(r.highWatermark, log.endOffset)) }
         }
+        sendFetch(now: now)
+    }
+
+    /// A chunk of the leader's snapshot (Kafka's `handleFetchSnapshotResponse`): appended to what was
+    /// received; once the whole snapshot is here it replaces this node's log, and the high watermark
+    /// moves to its end (a snapshot holds only committed entries). A leader that no longer has the
+    /// snapshot sends this node back to fetching, which names the newer one.
+    func handleFetchSnapshotResponse(_ r: RaftMessage.FetchSnapshotResponse, from: Int32, now: Int64) {
+        let wasFollowing = leaderId
+        if adoptNewerEpoch(r.leaderEpoch, leaderId: r.leaderId, now: now) || leaderId != wasFollowing { return }
+        guard case .follower(var s) = state, from == s.leaderId, r.leaderEpoch == epoch, s.fetchSentAt != nil,
+            var download = s.snapshotDownload, download.id == r.snapshotId
+        else { return }
+        switch r.error {
+        case .none:
+            guard r.position == Int64(download.received.readableBytes), r.size >= r.position + Int64(r.bytes.readableBytes) else { return }
+        case .snapshotNotFound, .positionOutOfRange:
+            s.snapshotDownload = nil
+            state = .follower(s)
+            return sendFetch(now: now)
+        default:
+            return  // the leader resigned or is not ready: ask again after a request timeout
+        }
+        s.fetchDeadline = now + configuration.fetchTimeoutMs
+        s.fetchSentAt = nil
+        var chunk = r.bytes
+        download.received.writeBuffer(&chunk)
+        s.snapshotDownload = download
+        if Int64(download.received.readableBytes) == r.size {
+            s.snapshotDownload = nil
+            // A snapshot the leader sends covers only committed entries, and this node's high watermark
+            // is never past it (its log ended before it, or diverged below it).
+            if download.id.offset >= highWatermark {
+                log.installSnapshot(download.id, contents: download.received)
+                moveHighWatermark(to: download.id.offset)
+            }
+        }
+        state = .follower(s)
         sendFetch(now: now)
     }
 

@@ -1,3 +1,5 @@
+import NIOCore
+
 extension RaftNode {
     func pollLeader(_ s: LeaderState, now: Int64) {
         var s = s
@@ -30,6 +32,11 @@ extension RaftNode {
                 r.currentLeaderEpoch < epoch ? .fencedLeaderEpoch : r.currentLeaderEpoch > epoch ? .unknownLeaderEpoch : .notLeaderOrFollower
             return send(.fetchResponse(.init(error: error, leaderEpoch: epoch, leaderId: leaderId)), to: from)
         }
+        if let snapshotId = snapshotNeeded(by: r) {
+            noteFetched(r.replicaId, in: &s)
+            state = .leader(s)
+            return send(.fetchResponse(.init(error: .none, leaderEpoch: epoch, leaderId: nodeId, highWatermark: highWatermark, snapshotId: snapshotId)), to: from)
+        }
         if let diverging = divergence(of: r) {
             return send(.fetchResponse(.init(error: .none, leaderEpoch: epoch, leaderId: nodeId, highWatermark: highWatermark, divergingEpoch: diverging)), to: from)
         }
@@ -39,11 +46,10 @@ extension RaftNode {
         if r.fetchOffset >= log.endOffset { progress.lastCaughtUpTime = now }
         if configuration.isVoter(r.replicaId) {
             s.voters[r.replicaId] = progress
-            s.fetchedSinceCheck.insert(r.replicaId)
-            s.unacknowledged.remove(r.replicaId)
         } else {
             s.observers[r.replicaId] = progress
         }
+        noteFetched(r.replicaId, in: &s)
         s.heldFetches[from] = nil
         if r.fetchOffset >= log.endOffset {
             s.heldFetches[from] = LeaderState.HeldFetch(request: r, expires: now + configuration.fetchMaxWaitMs)
@@ -55,6 +61,43 @@ extension RaftNode {
         // The fetcher's progress may commit entries; the answer then already carries the new mark.
         advanceHighWatermark(now: now)
         answerFetch(r, from: from, now: now)
+    }
+
+    /// A voter that fetches (entries or a snapshot) hears this leader: it counts for check-quorum and
+    /// needs no more BeginQuorumEpoch.
+    func noteFetched(_ replicaId: Int32, in s: inout LeaderState) {
+        guard configuration.isVoter(replicaId) else { return }
+        s.fetchedSinceCheck.insert(replicaId)
+        s.unacknowledged.remove(replicaId)
+    }
+
+    /// The snapshot a fetcher must download first (Kafka's `validateOffsetAndEpoch`), when this log
+    /// starts at a snapshot and the fetcher's position is below it, at it with another epoch, or in an
+    /// epoch older than the snapshot's (its log diverges somewhere the snapshot covers).
+    func snapshotNeeded(by r: RaftMessage.FetchRequest) -> OffsetAndEpoch? {
+        guard let snapshot = log.snapshotId else { return nil }
+        let below = r.fetchOffset < snapshot.offset
+        let atWithOtherEpoch = r.fetchOffset == snapshot.offset && r.lastFetchedEpoch != snapshot.epoch
+        return below || atWithOtherEpoch || r.lastFetchedEpoch < snapshot.epoch ? snapshot : nil
+    }
+
+    /// A chunk of the snapshot a follower downloads (Kafka's `handleFetchSnapshotRequest`); only the
+    /// leader serves them.
+    func handleFetchSnapshotRequest(_ r: RaftMessage.FetchSnapshotRequest, from: Int32, now: Int64) {
+        func answer(_ error: RaftError, size: Int64 = -1, bytes: ByteBuffer = ByteBuffer()) {
+            send(.fetchSnapshotResponse(.init(
+                error: error, leaderEpoch: epoch, leaderId: leaderId, snapshotId: r.snapshotId, size: size, position: r.position, bytes: bytes)), to: from)
+        }
+        guard case .leader(var s) = state, r.currentLeaderEpoch == epoch else {
+            return answer(r.currentLeaderEpoch < epoch ? .fencedLeaderEpoch : r.currentLeaderEpoch > epoch ? .unknownLeaderEpoch : .notLeaderOrFollower)
+        }
+        noteFetched(r.replicaId, in: &s)
+        state = .leader(s)
+        guard let chunk = log.readSnapshot(r.snapshotId, position: r.position, maxBytes: configuration.maxSnapshotChunkBytes) else {
+            return answer(.snapshotNotFound)
+        }
+        guard r.position >= 0, r.position <= chunk.size else { return answer(.positionOutOfRange, size: chunk.size) }
+        answer(.none, size: chunk.size, bytes: chunk.bytes)
     }
 
     /// Where the fetcher's log stops agreeing with this one, if it does: the end of the fetcher's last

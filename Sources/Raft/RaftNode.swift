@@ -26,6 +26,8 @@ public final class RaftNode {
         self.log = log
         self.random = random
         persisted = stored
+        // A snapshot holds only committed entries (KIP-630).
+        highWatermark = log.startOffset
         let epoch = max(stored?.leaderEpoch ?? 0, log.lastEpoch)
         state = .unattached(UnattachedState(epoch: epoch, electionDeadline: now, nextLeaderSearch: now))
         if let stored, stored.leaderEpoch == epoch {
@@ -79,6 +81,8 @@ public final class RaftNode {
         case .endQuorumEpochResponse(let r): handleEndQuorumEpochResponse(r, from: from, now: now)
         case .fetchRequest(let r): handleFetchRequest(r, from: from, now: now)
         case .fetchResponse(let r): handleFetchResponse(r, from: from, now: now)
+        case .fetchSnapshotRequest(let r): handleFetchSnapshotRequest(r, from: from, now: now)
+        case .fetchSnapshotResponse(let r): handleFetchSnapshotResponse(r, from: from, now: now)
         }
         return takeOutput()
     }
@@ -91,6 +95,18 @@ public final class RaftNode {
         log.append(values.enumerated().map { RaftEntry(offset: first + Int64($0.offset), epoch: epoch, payload: .data($0.element)) })
         leaderLogGrew(now: now)
         return (first, takeOutput())
+    }
+
+    /// Keeps `contents`, the state machine's state after every entry below `offset`, as a snapshot, and
+    /// lets the log drop those entries (KIP-630). Only committed entries may be snapshotted, so `offset`
+    /// must not pass the high watermark. Returns the snapshot's id, or nil when nothing was taken (the
+    /// offset is not past the log's start, or beyond the high watermark).
+    @discardableResult
+    public func takeSnapshot(at offset: Int64, contents: ByteBuffer) -> OffsetAndEpoch? {
+        guard offset > log.startOffset, offset <= highWatermark, let epoch = log.epoch(before: offset) else { return nil }
+        let id = OffsetAndEpoch(offset: offset, epoch: epoch)
+        log.storeSnapshot(id, contents: contents)
+        return id
     }
 
     /// Steps down as leader (before a shutdown), naming the voters best placed to follow.

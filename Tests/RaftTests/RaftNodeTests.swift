@@ -61,7 +61,7 @@ struct RaftNodeTests {
         #expect(election.messages.map(\.to) == [2, 3])
         let won = leader.handle(.voteResponse(.init(error: .none, leaderEpoch: 1, leaderId: -1, voteGranted: true)), from: 2, now: 5001)
         #expect(leader.isLeader)
-        #expect(log.all.first?.payload == .leaderChange(leaderId: 1, voters: [1, 2, 3]))
+        #expect(log.held.first?.payload == .leaderChange(leaderId: 1, voters: [1, 2, 3]))
         #expect(won.messages.map(\.message) == [.beginQuorumEpochRequest(.init(leaderEpoch: 1, leaderId: 1)), .beginQuorumEpochRequest(.init(leaderEpoch: 1, leaderId: 1))])
     }
 
@@ -91,7 +91,7 @@ struct RaftNodeTests {
         let fetch = follower.poll(now: 1)  // its fetch from (4, epoch 2), which the answer is for
         #expect(fetch.messages.first?.message == .fetchRequest(.init(replicaId: 2, currentLeaderEpoch: leader.epoch, fetchOffset: 4, lastFetchedEpoch: 2)))
         _ = follower.handle(.fetchResponse(response), from: 1, now: 2)
-        #expect(followerLog.all.map(\.epoch) == [1, 1])
+        #expect(followerLog.held.map(\.epoch) == [1, 1])
     }
 
     @Test func fetchesWithAnotherEpochAreRefused() {

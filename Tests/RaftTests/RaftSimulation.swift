@@ -6,6 +6,8 @@ import Simulation
 /// invariants of KIP-595 checked after every step (as Kafka's `RaftEventSimulationTest` does):
 /// at most one leader per epoch, committed entries never lost or changed, the high watermark never
 /// moving back on a live node. A violation is recorded with the seed and the time, so the run replays.
+/// Nodes take snapshots of their committed entries (KIP-630); a snapshot's contents are those entries,
+/// so what a node holds can be compared whole (`materialized`).
 final class RaftSimulation {
     struct Node {
         var raft: RaftNode?
@@ -34,6 +36,8 @@ final class RaftSimulation {
         network = SimulatedNetwork(faults: faults)
         var configuration = RaftConfiguration(voters: voters)
         configuration.requestTimeoutMs = 500
+        // Small chunks, so a snapshot download takes many FetchSnapshot round trips.
+        configuration.maxSnapshotChunkBytes = 256
         self.configuration = configuration
         ids = (voters + observers).sorted()
         for id in ids {
@@ -102,6 +106,15 @@ final class RaftSimulation {
         return offset != nil
     }
 
+    /// Node `id` snapshots everything below its high watermark, if it is live and has something new.
+    func snapshot(on id: Int32) {
+        guard let raft = nodes[id]?.raft else { return }
+        let log = nodes[id]!.log
+        let contents = SnapshotContents.encode(log.materialized.prefix(Int(raft.highWatermark)))
+        raft.takeSnapshot(at: raft.highWatermark, contents: contents)
+        verify(id)
+    }
+
     func apply(_ output: RaftOutput, from id: Int32) {
         if let persist = output.persist { nodes[id]!.stored = persist }
         for (to, message) in output.messages { network.send(from: id, to: to, message, now: now, random: &random) }
@@ -126,8 +139,9 @@ final class RaftSimulation {
         guard log.endOffset >= Int64(committed.count) else {
             return fail("leader \(id) of epoch \(raft.epoch) lacks committed entries (log ends at \(log.endOffset), \(committed.count) committed)")
         }
-        for offset in 0..<committed.count where log.all[offset] != committed[offset] {
-            return fail("leader \(id) of epoch \(raft.epoch) has \(log.all[offset]) at \(offset), committed was \(committed[offset])")
+        let held = log.materialized
+        for offset in 0..<committed.count where held[offset] != committed[offset] {
+            return fail("leader \(id) of epoch \(raft.epoch) has \(held[offset]) at \(offset), committed was \(committed[offset])")
         }
     }
 
@@ -147,15 +161,60 @@ final class RaftSimulation {
             fail("node \(id): high watermark moved back from \(nodes[id]!.lastHighWatermark) to \(raft.highWatermark)")
         }
         nodes[id]!.lastHighWatermark = raft.highWatermark
+        if log.snapshotChanged, let snapshot = log.snapshot {
+            // A snapshot is taken from, or sent by, a node whose committed entries were checked already.
+            log.snapshotChanged = false
+            let covered = SnapshotContents.decode(snapshot.contents)
+            guard covered.count == Int(snapshot.id.offset), covered.count <= committed.count,
+                covered == Array(committed.prefix(covered.count))
+            else { return fail("node \(id)'s snapshot \(snapshot.id) does not hold the \(snapshot.id.offset) first committed entries") }
+            if covered.last.map({ $0.epoch != snapshot.id.epoch }) ?? false { return fail("node \(id)'s snapshot \(snapshot.id) has the wrong epoch") }
+        }
         let upTo = min(raft.highWatermark, Int64(committed.count))
-        var offset = nodes[id]!.checkedUpTo
+        var offset = max(nodes[id]!.checkedUpTo, log.startOffset)
         while offset < upTo {
-            if log.all[Int(offset)] != committed[Int(offset)] {
-                return fail("node \(id) has \(log.all[Int(offset)]) at \(offset) below its high watermark, committed was \(committed[Int(offset)])")
+            if log.entry(at: offset) != committed[Int(offset)] {
+                return fail("node \(id) has \(String(describing: log.entry(at: offset))) at \(offset) below its high watermark, committed was \(committed[Int(offset)])")
             }
             offset += 1
         }
-        while Int64(committed.count) < raft.highWatermark { committed.append(log.all[committed.count]) }
+        while Int64(committed.count) < raft.highWatermark {
+            guard let entry = log.entry(at: Int64(committed.count)) else {
+                return fail("node \(id)'s high watermark \(raft.highWatermark) covers offset \(committed.count), which it holds only in a snapshot never seen committed")
+            }
+            committed.append(entry)
+        }
         nodes[id]!.checkedUpTo = max(nodes[id]!.checkedUpTo, raft.highWatermark)
     }
+}
+
+/// What a simulated state machine snapshots: the committed entries themselves, a line each, so a
+/// snapshot can be checked against the entries it replaced.
+enum SnapshotContents {
+    static func encode<Entries: Sequence<RaftEntry>>(_ entries: Entries) -> ByteBuffer {
+        var text = ""
+        for entry in entries {
+            switch entry.payload {
+            case .data(let value): text += "\(entry.offset) \(entry.epoch) d \(String(buffer: value))\n"
+            case .leaderChange(let leader, let voters): text += "\(entry.offset) \(entry.epoch) l \(leader) \(voters.map(String.init).joined(separator: ","))\n"
+            }
+        }
+        return ByteBuffer(string: text)
+    }
+
+    static func decode(_ contents: ByteBuffer) -> [RaftEntry] {
+        String(buffer: contents).split(separator: "\n").map { line in
+            let fields = line.split(separator: " ").map(String.init)
+            let payload: RaftEntry.Payload =
+                fields[2] == "d"
+                ? .data(ByteBuffer(string: fields[3]))
+                : .leaderChange(leaderId: Int32(fields[3])!, voters: fields[4].split(separator: ",").map { Int32($0)! })
+            return RaftEntry(offset: Int64(fields[0])!, epoch: Int32(fields[1])!, payload: payload)
+        }
+    }
+}
+
+extension InMemoryRaftLog {
+    /// Every entry from offset 0: those the snapshot holds, then the log's.
+    var materialized: [RaftEntry] { (snapshot.map { SnapshotContents.decode($0.contents) } ?? []) + held }
 }

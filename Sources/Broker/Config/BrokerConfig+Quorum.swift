@@ -32,6 +32,13 @@ extension BrokerConfig {
         }
     }
 
+    /// `metadata.log.max.record.bytes.between.snapshots`: committed metadata bytes that trigger a snapshot.
+    var metadataSnapshotBytes: Int64 { number("metadata.log.max.record.bytes.between.snapshots") }
+    /// `metadata.log.max.snapshot.interval.ms`: the longest time between snapshots while records commit.
+    var metadataSnapshotIntervalMs: Int64 { number("metadata.log.max.snapshot.interval.ms") }
+    /// `metadata.log.segment.bytes`: segment size of the metadata log.
+    var metadataLogSegmentBytes: Int64 { number("metadata.log.segment.bytes") }
+
     /// The quorum's timing, from the `controller.quorum.*` configs (Kafka's defaults otherwise).
     func raftConfiguration(voters: QuorumVoters) -> RaftConfiguration {
         var configuration = RaftConfiguration(voters: voters.ids)

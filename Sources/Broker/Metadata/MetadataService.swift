@@ -36,6 +36,8 @@ actor MetadataService {
     /// `broker.session.timeout.ms`, as the controller applies it.
     let sessionTimeoutMs: Int64
     let monotonicClock: @Sendable () -> Int64
+    /// When to snapshot the image so the metadata log does not grow without bound (KIP-630).
+    var snapshotPolicy: MetadataSnapshotPolicy
     nonisolated let cache: MetadataCache
     nonisolated let controllerId: ControllerIdentity
 
@@ -47,11 +49,14 @@ actor MetadataService {
         let logDirectory = directory.appending(PartitionMetadataLog.topicPartition.description)
         var logConfig = LogConfig()
         logConfig.retentionMs = -1
+        logConfig.segmentBytes = Int(clamping: config.metadataLogSegmentBytes)
+        // Segments a snapshot covers go at once: nothing reads the metadata log by file.
+        logConfig.fileDeleteDelayMs = 0
         let (partitionLog, report) = try PartitionLog.open(
             directory: logDirectory, topicPartition: PartitionMetadataLog.topicPartition, config: logConfig,
             fileSystem: fileSystem, options: .init(hadCleanShutdown: hadCleanShutdown), now: clock())
         if report.repairedAnything { logger.warning("metadata log recovered", metadata: ["report": "\(report)"]) }
-        let raftLog = try MetadataRaftLog(log: partitionLog, clock: clock)
+        let raftLog = try MetadataRaftLog(log: partitionLog, fileSystem: fileSystem, clock: clock)
         let voters = try config.quorumVoters
         peers = QuorumPeers(voters: voters, nodeId: config.nodeId)
         quorum = try MetadataQuorum(
@@ -70,6 +75,8 @@ actor MetadataService {
         self.logger = logger
         sessionTimeoutMs = config.brokerSessionTimeoutMs
         monotonicClock = MonotonicClock.milliseconds
+        snapshotPolicy = MetadataSnapshotPolicy(
+            maxBytes: config.metadataSnapshotBytes, maxIntervalMs: config.metadataSnapshotIntervalMs, now: MonotonicClock.milliseconds())
     }
 
     /// Joins the quorum and registers this broker: the leader formats an empty cluster and registers
@@ -136,21 +143,40 @@ actor MetadataService {
 
     // MARK: Replay
 
-    /// Replays the committed entries not yet applied, in offset order, and publishes the image.
+    /// Replays the committed entries not yet applied, in offset order, and publishes the image. When the
+    /// log starts past what was applied, its snapshot is loaded first. Then a snapshot is taken if one
+    /// is due.
     func applyCommitted() async throws {
-        let (entries, end) = await quorum.committedEntries(from: applied)
+        let committed = await quorum.committed(from: applied)
         var changed = false
-        for (offset, value) in entries where offset >= applied {
+        if let snapshot = committed.snapshot, applied < snapshot.id.offset {
+            controller.load(snapshot: try MetadataSnapshot.decode(snapshot.contents), endOffset: snapshot.id.offset)
+            applied = snapshot.id.offset
+            changed = true
+            snapshotPolicy.reset(now: monotonicClock())
+            logger.info("metadata snapshot loaded", metadata: ["offset": "\(snapshot.id.offset)", "epoch": "\(snapshot.id.epoch)"])
+        }
+        for (offset, value) in committed.entries where offset >= applied {
             controller.replay(try MetadataRecordSerde.decode(value), offset: offset)
             applied = offset + 1
+            snapshotPolicy.applied(bytes: value.readableBytes)
             changed = true
         }
-        applied = max(applied, end)  // past the control entries (LeaderChange) too
+        applied = max(applied, committed.end)  // past the control entries (LeaderChange) too
         controllerId.set(await quorum.leaderId)
         if changed {
             cache.publish(controller.image)
             publish(controller.image)
         }
+        if snapshotPolicy.isDue(now: monotonicClock()) { try await takeSnapshot() }
+    }
+
+    /// Snapshots the image as of `applied` (everything below it is committed and replayed), so the
+    /// metadata log can drop the segments it covers.
+    private func takeSnapshot() async throws {
+        let contents = try MetadataSnapshot.encode(controller.image, timestamp: clock())
+        snapshotPolicy.reset(now: monotonicClock())
+        _ = try await quorum.takeSnapshot(at: applied, contents: contents)
     }
 }
 

@@ -56,11 +56,26 @@ actor MetadataQuorum {
     var logEndOffset: Int64 { log.endOffset }
     var isStopped: Bool { stopped }
 
-    /// Committed data entries from `offset` up to the high watermark, and that high watermark, for the
-    /// controller to replay.
-    func committedEntries(from offset: Int64) -> (entries: [(offset: Int64, value: ByteBuffer)], end: Int64) {
-        (log.dataEntries(from: offset, upTo: node.highWatermark), node.highWatermark)
+    /// What the controller replays next: the snapshot first when `offset` is below the log's start
+    /// (at startup, or after a snapshot from the leader replaced the log), then the committed data
+    /// entries up to the high watermark, and that high watermark.
+    func committed(from offset: Int64) -> CommittedMetadata {
+        let snapshot = offset < log.startOffset ? log.snapshot : nil
+        let from = snapshot?.id.offset ?? offset
+        return CommittedMetadata(snapshot: snapshot, entries: log.dataEntries(from: from, upTo: node.highWatermark), end: node.highWatermark)
     }
+
+    /// Keeps `contents`, the image after every entry below `offset`, as a snapshot, and drops the log
+    /// segments it covers (KIP-630). Returns the snapshot's id, or nil when none was taken.
+    func takeSnapshot(at offset: Int64, contents: ByteBuffer) throws -> OffsetAndEpoch? {
+        try checkRunning()
+        let id = node.takeSnapshot(at: offset, contents: contents)
+        if let failure = log.failure { throw QuorumLogError(underlying: failure) }
+        if let id { logger.info("metadata snapshot taken", metadata: ["offset": "\(id.offset)", "epoch": "\(id.epoch)", "bytes": "\(contents.readableBytes)"]) }
+        return id
+    }
+
+    var logStartOffset: Int64 { log.startOffset }
 
     /// Flushes and closes the metadata log, after `stop`.
     func close() async throws {
@@ -136,7 +151,7 @@ actor MetadataQuorum {
 
     // MARK: Requests from other voters
 
-    /// Answers a Vote, BeginQuorumEpoch or EndQuorumEpoch request at once.
+    /// Answers a Vote, BeginQuorumEpoch, EndQuorumEpoch or FetchSnapshot request at once.
     func handle(_ request: RaftMessage, from: Int32) throws -> RaftMessage? {
         try checkRunning()
         return try process(node.handle(request, from: from, now: clock()), replyTo: from)
@@ -195,7 +210,7 @@ actor MetadataQuorum {
         var reply: RaftMessage?
         for (to, message) in output.messages {
             switch message {
-            case .voteResponse, .beginQuorumEpochResponse, .endQuorumEpochResponse:
+            case .voteResponse, .beginQuorumEpochResponse, .endQuorumEpochResponse, .fetchSnapshotResponse:
                 if to == replyTo, reply == nil { reply = message }
             case .fetchResponse(let answer):
                 if to == replyTo, reply == nil {
@@ -203,7 +218,7 @@ actor MetadataQuorum {
                 } else if let held = heldFetches.removeValue(forKey: to) {
                     held.resume(returning: answer)
                 }
-            case .voteRequest, .beginQuorumEpochRequest, .endQuorumEpochRequest, .fetchRequest:
+            case .voteRequest, .beginQuorumEpochRequest, .endQuorumEpochRequest, .fetchRequest, .fetchSnapshotRequest:
                 send(message, to: to)
             }
         }
@@ -262,6 +277,15 @@ actor MetadataQuorum {
         if stopped { throw NotControllerError(leaderId: -1) }
         if let failure = log.failure { throw QuorumLogError(underlying: failure) }
     }
+}
+
+/// What the controller replays next, from `MetadataQuorum.committed(from:)`.
+struct CommittedMetadata {
+    /// The snapshot to load first, when the replay position is below the log's start.
+    var snapshot: (id: OffsetAndEpoch, contents: ByteBuffer)?
+    var entries: [(offset: Int64, value: ByteBuffer)]
+    /// The high watermark: everything below it is committed.
+    var end: Int64
 }
 
 /// This broker is not the active controller (the quorum's leader); Kafka answers NOT_CONTROLLER.

@@ -82,7 +82,11 @@ actor QuorumPeers {
                 let answer = try await connection.send(
                     request, version: RaftWire.fetchVersion, timeout: .milliseconds(configuration.fetchMaxWaitMs + configuration.requestTimeoutMs))
                 return try RaftWire.fetch(from: answer).map { .fetchResponse($0) }
-            case .voteResponse, .beginQuorumEpochResponse, .endQuorumEpochResponse, .fetchResponse:
+            case .fetchSnapshotRequest(let r):
+                let request = RaftWire.fetchSnapshotRequest(r, clusterId: clusterId, maxBytes: configuration.maxSnapshotChunkBytes)
+                let answer = try await connection.send(request, version: 0, timeout: timeout)
+                return RaftWire.fetchSnapshot(from: answer).map { .fetchSnapshotResponse($0) }
+            case .voteResponse, .beginQuorumEpochResponse, .endQuorumEpochResponse, .fetchResponse, .fetchSnapshotResponse:
                 return nil
             }
         } catch {

@@ -2,7 +2,7 @@ import KafkaProtocol
 import NIOCore
 import Raft
 
-/// The quorum's messages on Kafka's wire: Vote, BeginQuorumEpoch, EndQuorumEpoch and Fetch on the
+/// The quorum's messages on Kafka's wire: Vote, BeginQuorumEpoch, EndQuorumEpoch, Fetch and FetchSnapshot on the
 /// `__cluster_metadata` partition 0, as KRaft voters send them to each other (KIP-595). The Raft module
 /// speaks `RaftMessage`; these functions translate in both directions.
 enum RaftWire {
@@ -18,6 +18,8 @@ enum RaftWire {
         case .unknownLeaderEpoch: ErrorCode.unknownLeaderEpoch.rawValue
         case .notLeaderOrFollower: ErrorCode.notLeaderOrFollower.rawValue
         case .inconsistentVoterSet: ErrorCode.inconsistentVoterSet.rawValue
+        case .snapshotNotFound: ErrorCode.snapshotNotFound.rawValue
+        case .positionOutOfRange: ErrorCode.positionOutOfRange.rawValue
         }
     }
 
@@ -27,6 +29,8 @@ enum RaftWire {
         case ErrorCode.fencedLeaderEpoch.rawValue: .fencedLeaderEpoch
         case ErrorCode.unknownLeaderEpoch.rawValue: .unknownLeaderEpoch
         case ErrorCode.inconsistentVoterSet.rawValue: .inconsistentVoterSet
+        case ErrorCode.snapshotNotFound.rawValue: .snapshotNotFound
+        case ErrorCode.positionOutOfRange.rawValue: .positionOutOfRange
         default: .notLeaderOrFollower
         }
     }
@@ -167,6 +171,9 @@ enum RaftWire {
         if let diverging = r.divergingEpoch {
             partition.divergingEpoch = FetchResponse.EpochEndOffset(epoch: diverging.epoch, endOffset: diverging.offset)
         }
+        if let snapshot = r.snapshotId {
+            partition.snapshotId = FetchResponse.SnapshotId(endOffset: snapshot.offset, epoch: snapshot.epoch)
+        }
         partition.records = .bytes(try RaftRecordBatches.encode(r.entries, timestamp: timestamp))
         var response = FetchResponse()
         response.responses = [FetchResponse.FetchableTopicResponse(topic: topic, partitions: [partition])]
@@ -181,9 +188,60 @@ enum RaftWire {
         var entries: [RaftEntry] = []
         if case .bytes(let bytes)? = p.records { entries = try RaftRecordBatches.decode(bytes) }
         let diverging = p.divergingEpoch.epoch >= 0 ? OffsetAndEpoch(offset: p.divergingEpoch.endOffset, epoch: p.divergingEpoch.epoch) : nil
+        let snapshot = p.snapshotId.endOffset >= 0 && p.snapshotId.epoch >= 0 ? OffsetAndEpoch(offset: p.snapshotId.endOffset, epoch: p.snapshotId.epoch) : nil
         return .init(
             error: raftError(p.errorCode), leaderEpoch: p.currentLeader.leaderEpoch, leaderId: p.currentLeader.leaderId,
-            highWatermark: p.highWatermark, divergingEpoch: diverging, entries: entries)
+            highWatermark: p.highWatermark, divergingEpoch: diverging, snapshotId: snapshot, entries: entries)
+    }
+
+    // MARK: FetchSnapshot
+
+    static func fetchSnapshotRequest(_ r: RaftMessage.FetchSnapshotRequest, clusterId: String, maxBytes: Int) -> FetchSnapshotRequest {
+        var partition = FetchSnapshotRequest.PartitionSnapshot()
+        partition.partition = 0
+        partition.currentLeaderEpoch = r.currentLeaderEpoch
+        partition.snapshotId = FetchSnapshotRequest.SnapshotId(endOffset: r.snapshotId.offset, epoch: r.snapshotId.epoch)
+        partition.position = r.position
+        var request = FetchSnapshotRequest()
+        request.clusterId = clusterId
+        request.replicaId = r.replicaId
+        request.maxBytes = Int32(clamping: maxBytes)
+        request.topics = [FetchSnapshotRequest.TopicSnapshot(name: topic, partitions: [partition])]
+        return request
+    }
+
+    static func fetchSnapshot(from request: FetchSnapshotRequest) -> RaftMessage.FetchSnapshotRequest? {
+        guard let p = metadataPartition(request.topics, \.name, \.partitions, \.partition) else { return nil }
+        return .init(
+            replicaId: request.replicaId, currentLeaderEpoch: p.currentLeaderEpoch,
+            snapshotId: OffsetAndEpoch(offset: p.snapshotId.endOffset, epoch: p.snapshotId.epoch), position: p.position)
+    }
+
+    static func fetchSnapshotResponse(_ r: RaftMessage.FetchSnapshotResponse) -> FetchSnapshotResponse {
+        var partition = FetchSnapshotResponse.PartitionSnapshot()
+        partition.index = 0
+        partition.errorCode = errorCode(r.error)
+        partition.snapshotId = FetchSnapshotResponse.SnapshotId(endOffset: r.snapshotId.offset, epoch: r.snapshotId.epoch)
+        partition.currentLeader = FetchSnapshotResponse.LeaderIdAndEpoch(leaderId: r.leaderId, leaderEpoch: r.leaderEpoch)
+        partition.size = r.size
+        partition.position = r.position
+        partition.unalignedRecords = .bytes(r.bytes)
+        var response = FetchSnapshotResponse()
+        response.topics = [FetchSnapshotResponse.TopicSnapshot(name: topic, partitions: [partition])]
+        return response
+    }
+
+    static func fetchSnapshot(from response: FetchSnapshotResponse) -> RaftMessage.FetchSnapshotResponse? {
+        guard let p = metadataPartition(response.topics, \.name, \.partitions, \.index) else {
+            guard response.errorCode != 0 else { return nil }
+            return .init(error: raftError(response.errorCode), leaderEpoch: -1, leaderId: -1, snapshotId: OffsetAndEpoch(offset: -1, epoch: -1))
+        }
+        var bytes = ByteBuffer()
+        if case .bytes(let chunk) = p.unalignedRecords { bytes = chunk }
+        return .init(
+            error: raftError(response.errorCode != 0 ? response.errorCode : p.errorCode), leaderEpoch: p.currentLeader.leaderEpoch,
+            leaderId: p.currentLeader.leaderId, snapshotId: OffsetAndEpoch(offset: p.snapshotId.endOffset, epoch: p.snapshotId.epoch),
+            size: p.size, position: p.position, bytes: bytes)
     }
 
     /// The entry for partition 0 of `__cluster_metadata` in a request or response's topic list.

@@ -41,6 +41,17 @@ public enum BrokerConfigCatalog {
         ConfigDefinition("controller.quorum.election.timeout.ms", .int, default: "1000", readOnly: true, doc: "How long a voter waits without a leader before it stands for election.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("controller.quorum.fetch.timeout.ms", .int, default: "2000", readOnly: true, doc: "How long a follower waits for a successful fetch before it stands for election.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("controller.quorum.request.timeout.ms", .int, default: "2000", readOnly: true, doc: "How long a quorum request waits for its answer.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition(
+            "metadata.log.max.record.bytes.between.snapshots", .long, default: "20971520", readOnly: true,
+            doc: "A broker snapshots the metadata image once this many bytes of metadata records were committed since its last snapshot.",
+            check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition(
+            "metadata.log.max.snapshot.interval.ms", .long, default: "3600000", readOnly: true,
+            doc: "A broker snapshots the metadata image at least this often while records commit (0: only by size).",
+            check: ConfigDefinition.atLeast(0)),
+        ConfigDefinition(
+            "metadata.log.segment.bytes", .int, default: "1073741824", readOnly: true,
+            doc: "Segment size of __cluster_metadata-0; segments wholly covered by a snapshot are deleted.", check: ConfigDefinition.atLeast(1024)),
         ConfigDefinition("broker.session.timeout.ms", .int, default: "9000", readOnly: true, doc: "A broker without a heartbeat for this long is fenced.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("broker.heartbeat.interval.ms", .int, default: "2000", readOnly: true, doc: "How often a broker heartbeats to the controller.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("replica.lag.time.max.ms", .long, default: "30000", readOnly: true, doc: "A follower that has not caught up with the leader for this long leaves the ISR.", check: ConfigDefinition.atLeast(1)),

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Following `leaderId` in `epoch` (Kafka's `FollowerState`): fetches from the leader one request at a
 /// time; a voter that has had no successful fetch by `fetchDeadline` becomes a candidate.
 public struct FollowerState: Sendable, Hashable {
@@ -10,4 +12,13 @@ public struct FollowerState: Sendable, Hashable {
     /// there (a late or duplicated answer to an earlier fetch is ignored, as Kafka ignores answers
     /// that do not match its one fetch in flight).
     public var fetchPosition: OffsetAndEpoch?
+    /// The leader's snapshot being downloaded instead of entries (KIP-630), while the log is too far
+    /// behind the leader's start to fetch entries.
+    public var snapshotDownload: SnapshotDownload?
+
+    /// A snapshot download in progress: the bytes received so far, in order.
+    public struct SnapshotDownload: Sendable, Hashable {
+        public var id: OffsetAndEpoch
+        public var received: ByteBuffer
+    }
 }
