@@ -94,6 +94,9 @@ public enum RaftMessage: Sendable, Hashable {
             self.fetchOffset = fetchOffset
             self.lastFetchedEpoch = lastFetchedEpoch
         }
+
+        /// Where the fetcher's log ended when it asked.
+        public var position: OffsetAndEpoch { OffsetAndEpoch(offset: fetchOffset, epoch: lastFetchedEpoch) }
     }
 
     public struct FetchResponse: Sendable, Hashable {
@@ -107,6 +110,11 @@ public enum RaftMessage: Sendable, Hashable {
         /// Set when what the fetcher needs is only in the leader's snapshot: fetch that (KIP-630).
         public var snapshotId: OffsetAndEpoch?
         public var entries: [RaftEntry]
+        /// The position of the fetch this answers (not on Kafka's wire: the broker's shell fills it in
+        /// from the request it sent, as Kafka matches answers to its one fetch in flight by correlation
+        /// id). A follower ignores an answer to any fetch but its latest, such as a late or duplicated
+        /// answer to an earlier one, which could otherwise truncate entries it has since fetched.
+        public var answers: OffsetAndEpoch?
 
         public init(
             error: RaftError, leaderEpoch: Int32, leaderId: Int32, highWatermark: Int64 = -1,

@@ -48,7 +48,7 @@ extension RaftNode {
         let wasFollowing = leaderId
         if adoptNewerEpoch(r.leaderEpoch, leaderId: r.leaderId, now: now) || leaderId != wasFollowing { return }
         guard case .follower(var s) = state, from == s.leaderId, r.leaderEpoch == epoch,
-            s.fetchPosition == log.endOffsetAndEpoch, s.snapshotDownload == nil
+            s.fetchPosition == log.endOffsetAndEpoch, s.snapshotDownload == nil, r.answers.map({ $0 == s.fetchPosition }) ?? true
         else { return }
         guard r.error == .none else {
             // The leader resigned or is not ready: keep the deadline, ask again after a request timeout.

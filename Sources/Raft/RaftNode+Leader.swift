@@ -30,15 +30,15 @@ extension RaftNode {
         guard case .leader(var s) = state, r.currentLeaderEpoch == epoch else {
             let error: RaftError =
                 r.currentLeaderEpoch < epoch ? .fencedLeaderEpoch : r.currentLeaderEpoch > epoch ? .unknownLeaderEpoch : .notLeaderOrFollower
-            return send(.fetchResponse(.init(error: error, leaderEpoch: epoch, leaderId: leaderId)), to: from)
+            return sendFetchAnswer(.init(error: error, leaderEpoch: epoch, leaderId: leaderId), for: r, to: from)
         }
         if let snapshotId = snapshotNeeded(by: r) {
             noteFetched(r.replicaId, in: &s)
             state = .leader(s)
-            return send(.fetchResponse(.init(error: .none, leaderEpoch: epoch, leaderId: nodeId, highWatermark: highWatermark, snapshotId: snapshotId)), to: from)
+            return sendFetchAnswer(.init(error: .none, leaderEpoch: epoch, leaderId: nodeId, highWatermark: highWatermark, snapshotId: snapshotId), for: r, to: from)
         }
         if let diverging = divergence(of: r) {
-            return send(.fetchResponse(.init(error: .none, leaderEpoch: epoch, leaderId: nodeId, highWatermark: highWatermark, divergingEpoch: diverging)), to: from)
+            return sendFetchAnswer(.init(error: .none, leaderEpoch: epoch, leaderId: nodeId, highWatermark: highWatermark, divergingEpoch: diverging), for: r, to: from)
         }
         var progress = (configuration.isVoter(r.replicaId) ? s.voters[r.replicaId] : s.observers[r.replicaId]) ?? .init()
         progress.endOffset = r.fetchOffset
@@ -111,7 +111,13 @@ extension RaftNode {
 
     func answerFetch(_ r: RaftMessage.FetchRequest, from: Int32, now: Int64) {
         let entries = r.fetchOffset < log.endOffset ? log.entries(from: r.fetchOffset, maxCount: configuration.maxFetchEntries) : []
-        send(.fetchResponse(.init(error: .none, leaderEpoch: epoch, leaderId: nodeId, highWatermark: highWatermark, entries: entries)), to: from)
+        sendFetchAnswer(.init(error: .none, leaderEpoch: epoch, leaderId: nodeId, highWatermark: highWatermark, entries: entries), for: r, to: from)
+    }
+
+    func sendFetchAnswer(_ response: RaftMessage.FetchResponse, for request: RaftMessage.FetchRequest, to node: Int32) {
+        var response = response
+        response.answers = request.position
+        send(.fetchResponse(response), to: node)
     }
 
     /// After the leader's own log grew: count it, and answer the held fetches (there is news).
@@ -156,8 +162,8 @@ extension RaftNode {
     /// as preferred successors, so one of them stands for election without waiting (KIP-595).
     func resignLeadership(_ s: LeaderState, now: Int64) {
         let successors = otherVoters().sorted { (s.voters[$0]?.endOffset ?? -1, $1) > (s.voters[$1]?.endOffset ?? -1, $0) }
-        for replica in s.heldFetches.keys.sorted() {
-            send(.fetchResponse(.init(error: .notLeaderOrFollower, leaderEpoch: epoch, leaderId: nodeId, highWatermark: highWatermark)), to: replica)
+        for (replica, held) in s.heldFetches.sorted(by: { $0.key < $1.key }) {
+            sendFetchAnswer(.init(error: .notLeaderOrFollower, leaderEpoch: epoch, leaderId: nodeId, highWatermark: highWatermark), for: held.request, to: replica)
         }
         transition(to: .resigned(ResignedState(
             epoch: epoch, preferredSuccessors: successors, unacknowledged: Set(successors),

@@ -109,6 +109,21 @@ public final class RaftNode {
         return id
     }
 
+    /// The shell found that the leader's process is gone (its port refuses connections), which a
+    /// fetch timeout would only reveal after `fetchTimeoutMs`: a voter following it stands for election
+    /// now, an observer looks for the new leader. Elections are safe whenever they start, so this only
+    /// makes failover faster (a Gregor addition; Kafka waits for the timeout).
+    public func leaderUnreachable(_ leader: Int32, now: Int64) -> RaftOutput {
+        if case .follower(let s) = state, s.leaderId == leader {
+            if isVoter {
+                startElection(now: now)
+            } else {
+                transition(to: .unattached(UnattachedState(epoch: epoch, electionDeadline: .max, nextLeaderSearch: now)))
+            }
+        }
+        return takeOutput()
+    }
+
     /// Steps down as leader (before a shutdown), naming the voters best placed to follow.
     public func resign(now: Int64) -> RaftOutput {
         if case .leader(let s) = state { resignLeadership(s, now: now) }

@@ -55,6 +55,21 @@ import Testing
         #expect(machine.image.liveBrokers.map(\.id) == [1, 2])
     }
 
+    @Test func brokersTwoHeartbeatsLateAreProbedBeforeTheirSessionsRunOut() {
+        var machine = cluster()
+        var sessions = BrokerSessions(sessionTimeoutMs: 9000, image: machine.image, now: 0)
+        _ = heartbeat(2, &machine, sessions: &sessions, now: 800)
+        _ = heartbeat(3, &machine, sessions: &sessions, now: 900)
+        // Silent for more than 1000 ms: broker 1 (since 0), not 2 or 3; the controller itself never.
+        #expect(sessions.overdueBrokers(in: machine.image, silentForMs: 1000, except: 3, now: 1500) == [1])
+        #expect(sessions.overdueBrokers(in: machine.image, silentForMs: 1000, except: 3, now: 2000) == [1, 2])
+        #expect(sessions.overdueBrokers(in: machine.image, silentForMs: 1000, except: 1, now: 2000) == [2, 3])
+        // Once the session ran out the broker is stale, not overdue; a fenced broker is neither.
+        #expect(sessions.overdueBrokers(in: machine.image, silentForMs: 1000, except: 3, now: 9500) == [2])
+        TopicCreationTests.commit(machine.fenceBroker(2), to: &machine)
+        #expect(sessions.overdueBrokers(in: machine.image, silentForMs: 1000, except: 3, now: 2000) == [1])
+    }
+
     @Test func aHeartbeatFromAnOldIncarnationIsStale() {
         var machine = TopicCreationTests.controller(brokers: [1])
         var sessions = BrokerSessions(sessionTimeoutMs: 9000, image: machine.image, now: 0)

@@ -22,6 +22,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition as KpTopicPartition
 from kafka.errors import KafkaError as KpKafkaError
 
+import kafka_wire as wire
 from local_cluster import is_broker, is_gone, up, wait_for
 
 SESSION = {"broker.session.timeout.ms": "3000", "broker.heartbeat.interval.ms": "500"}
@@ -336,3 +337,55 @@ def test_killing_the_group_coordinator_keeps_the_group_consuming_and_its_commits
     assert set(seen) == {f"w{i}" for i in range(300)}
     offsets = admin.list_consumer_group_offsets([ck.ConsumerGroupTopicPartitions("survivors")])["survivors"].result(timeout=15)
     assert [tp.offset for tp in offsets.topic_partitions if tp.topic == "work"] == [300]
+
+
+# The liveness probe (broker.liveness.probe.enable, on by default): with a 60 s session, only the probe
+# can fence a killed broker within the tests' 20 s; a paused broker still accepts connections and keeps
+# its session, as in Kafka.
+LONG_SESSION = {"broker.session.timeout.ms": "60000"}
+
+
+def leaders_of(admin, topic):
+    return {p: m.leader for p, m in admin.list_topics(topic, timeout=5).topics[topic].partitions.items()}
+
+
+def fencing_reasons(cluster, node):
+    found = []
+    for name in sorted(os.listdir(cluster.dir)):
+        if name.endswith(".log"):
+            text = open(os.path.join(cluster.dir, name), errors="replace").read()
+            found += [line for line in text.splitlines() if f"fencing broker {node}:" in line]
+    return found
+
+
+@pytest.mark.parametrize("victim", ["controller", "another leader"])
+def test_a_killed_broker_is_fenced_long_before_its_session_runs_out(cluster, victim):
+    port, _ = up(cluster, brokers=3, settings=LONG_SESSION)
+    bootstrap = bootstrap_of(port)
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    admin.create_topics([NewTopic("probed", 6, 3)])["probed"].result(timeout=30)
+    wait_for(lambda: all(leader > 0 for leader in leaders_of(admin, "probed").values()), 30, "every partition has a leader")
+    controller = wire.describe_quorum("127.0.0.1", port)["leader"]
+    leaders = leaders_of(admin, "probed")
+    node = controller if victim == "controller" else next(n for n in sorted(set(leaders.values())) if n != controller)
+    cluster.gregor("fault", "kill", str(node))
+    wait_for(lambda: node not in leaders_of(admin, "probed").values() and -1 not in leaders_of(admin, "probed").values(), 20,
+             f"the partitions broker {node} led have new leaders")
+    reasons = fencing_reasons(cluster, node)
+    assert reasons and all("refuses connections" in r for r in reasons), reasons
+
+
+def test_a_paused_broker_keeps_its_session(cluster):
+    port, _ = up(cluster, brokers=3, settings=LONG_SESSION)
+    bootstrap = bootstrap_of(port)
+    admin = create_replicated(bootstrap, "paused")
+    leader, _ = partition_state(admin, "paused", lambda leader, isr: leader > 0 and isr == [1, 2, 3])
+    cluster.gregor("fault", "pause", str(leader))
+    try:
+        time.sleep(4)  # eight heartbeat intervals
+        live = [n for n in (1, 2, 3) if n != leader]
+        other = AdminClient({"bootstrap.servers": ",".join(f"127.0.0.1:{port + n - 1}" for n in live)})
+        assert leaders_of(other, "paused")[0] == leader
+        assert fencing_reasons(cluster, leader) == []
+    finally:
+        cluster.gregor("fault", "resume", str(leader))

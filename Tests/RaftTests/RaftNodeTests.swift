@@ -94,12 +94,36 @@ struct RaftNodeTests {
         #expect(followerLog.held.map(\.epoch) == [1, 1])
     }
 
+    @Test func anAnswerToAnEarlierFetchIsIgnored() {
+        // The follower fetched at 4 (epoch 2) and was told to truncate to 2; having fetched on from there,
+        // a late duplicate of that answer must not truncate again what it has since appended.
+        let leaderLog = InMemoryRaftLog(entries([1, 1, 3]))
+        let leader = electedLeader(log: leaderLog)
+        let stale = leader.handle(.fetchRequest(.init(replicaId: 2, currentLeaderEpoch: leader.epoch, fetchOffset: 4, lastFetchedEpoch: 2)), from: 2, now: 5002)
+        guard case .fetchResponse(let diverging) = stale.messages.first?.message else { Issue.record("no fetch answer"); return }
+        let followerLog = InMemoryRaftLog(entries([1, 1, 2, 2]))
+        let follower = node(2, log: followerLog, stored: QuorumState(leaderId: 1, leaderEpoch: leader.epoch, votedId: -1, voters: voters))
+        _ = follower.poll(now: 1)
+        let refetch = follower.handle(.fetchResponse(diverging), from: 1, now: 2)
+        guard case .fetchRequest(let next) = refetch.messages.first?.message else { Issue.record("no second fetch"); return }
+        let answer = leader.handle(.fetchRequest(next), from: 2, now: 5003)
+        guard case .fetchResponse(let entries) = answer.messages.first?.message else { Issue.record("no second answer"); return }
+        _ = follower.handle(.fetchResponse(entries), from: 1, now: 3)
+        let caughtUp = followerLog.endOffset
+        #expect(caughtUp == leaderLog.endOffset)
+        _ = follower.handle(.fetchResponse(diverging), from: 1, now: 4)
+        #expect(followerLog.endOffset == caughtUp)
+    }
+
     @Test func fetchesWithAnotherEpochAreRefused() {
         let leader = electedLeader()
         let old = leader.handle(.fetchRequest(.init(replicaId: 2, currentLeaderEpoch: leader.epoch - 1, fetchOffset: 0, lastFetchedEpoch: 0)), from: 2, now: 5002)
-        #expect(old.messages.first?.message == .fetchResponse(.init(error: .fencedLeaderEpoch, leaderEpoch: leader.epoch, leaderId: 1)))
+        var refused = RaftMessage.FetchResponse(error: .fencedLeaderEpoch, leaderEpoch: leader.epoch, leaderId: 1)
+        refused.answers = OffsetAndEpoch(offset: 0, epoch: 0)
+        #expect(old.messages.first?.message == .fetchResponse(refused))
         let future = leader.handle(.fetchRequest(.init(replicaId: 2, currentLeaderEpoch: leader.epoch + 1, fetchOffset: 0, lastFetchedEpoch: 0)), from: 2, now: 5003)
-        #expect(future.messages.first?.message == .fetchResponse(.init(error: .unknownLeaderEpoch, leaderEpoch: leader.epoch, leaderId: 1)))
+        refused.error = .unknownLeaderEpoch
+        #expect(future.messages.first?.message == .fetchResponse(refused))
     }
 
     @Test func aRestartedLeaderResignsItsEpoch() {
@@ -120,6 +144,19 @@ struct RaftNodeTests {
         #expect(Set(state.preferredSuccessors) == [2, 3])
         let ends = output.messages.filter { if case .endQuorumEpochRequest = $0.message { true } else { false } }
         #expect(Set(ends.map(\.to)) == [2, 3])
+    }
+
+    @Test func aVoterWhoseLeaderIsGoneStandsAtOnce() {
+        let follower = node(2, stored: QuorumState(leaderId: 1, leaderEpoch: 4, votedId: -1, voters: voters))
+        #expect(follower.leaderUnreachable(3, now: 10).messages.isEmpty)  // not its leader
+        #expect(follower.leaderId == 1)
+        let output = follower.leaderUnreachable(1, now: 10)
+        guard case .candidate(let candidate) = follower.state else { Issue.record("\(follower.state)"); return }
+        #expect(candidate.epoch == 5)
+        #expect(Set(output.messages.map(\.to)) == [1, 3])
+        let observer = node(7, stored: QuorumState(leaderId: 1, leaderEpoch: 4, votedId: -1, voters: voters))
+        _ = observer.leaderUnreachable(1, now: 10)
+        guard case .unattached = observer.state else { Issue.record("\(observer.state)"); return }
     }
 
     @Test func theFirstPreferredSuccessorStandsForElectionAtOnce() {

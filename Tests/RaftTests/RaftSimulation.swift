@@ -70,6 +70,11 @@ final class RaftSimulation {
         network.dropAll(involving: id)
     }
 
+    /// Every live node learns that `id` is gone, as a broker's liveness probe tells it.
+    func reportUnreachable(_ id: Int32) {
+        for other in live { apply(nodes[other]!.raft!.leaderUnreachable(id, now: now), from: other) }
+    }
+
     // MARK: Running
 
     /// Runs until `end`: delivers messages, fires timers, and lets `events` inject faults and appends at

@@ -70,7 +70,11 @@ struct RaftSimulationTests {
             case 66..<70:
                 if let node = sim.live.randomElement(using: &sim.random) { sim.snapshot(on: node) }
             case 70..<78:
-                if let victim = sim.live.randomElement(using: &sim.random) { sim.crash(victim) }
+                if let victim = sim.live.randomElement(using: &sim.random) {
+                    sim.crash(victim)
+                    // Sometimes its followers notice at once (the broker's liveness probe).
+                    if sim.random.chance(0.5) { sim.reportUnreachable(victim) }
+                }
             case 78..<88:
                 if let dead = all.filter({ sim.nodes[$0]?.raft == nil }).randomElement(using: &sim.random) { sim.start(dead) }
             case 88..<93:

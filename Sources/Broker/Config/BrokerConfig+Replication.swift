@@ -14,4 +14,6 @@ extension BrokerConfig {
     var brokerSessionTimeoutMs: Int64 { number("broker.session.timeout.ms") }
     /// `broker.heartbeat.interval.ms`: how often a broker heartbeats to the controller.
     var brokerHeartbeatIntervalMs: Int64 { number("broker.heartbeat.interval.ms") }
+    /// `broker.liveness.probe.enable` (Gregor only): probe silent brokers and lost quorum leaders.
+    var livenessProbeEnabled: Bool { properties["broker.liveness.probe.enable"].map { $0.lowercased() == "true" } ?? true }
 }

@@ -60,14 +60,16 @@ extension MetadataService {
     }
 
     /// Fences every broker whose session ran out, one at a time, for as long as the broker runs; only
-    /// the active controller acts. A check every quarter session (at most every 250 ms) bounds how
-    /// late a fencing comes.
+    /// the active controller acts. A check every quarter session or half heartbeat interval (at most
+    /// every 250 ms) bounds how late a fencing comes. With the liveness probe, a broker two heartbeats
+    /// late whose port refuses connections is fenced at once: its process is gone.
     func fenceStaleBrokers() async {
-        let interval = max(10, min(250, sessionTimeoutMs / 4))
+        let interval = max(10, min(250, sessionTimeoutMs / 4, heartbeatIntervalMs / 2))
         while !Task.isCancelled, !(await quorum.isStopped) {
             try? await Task.sleep(for: .milliseconds(interval))
             guard await quorum.isLeader else { continue }
             while (try? await fenceOneStaleBroker()) == true {}
+            if livenessProbe { await fenceGoneBrokers() }
         }
     }
 
@@ -77,13 +79,33 @@ extension MetadataService {
             guard await quorum.isLeader else { return false }
             try await applyCommitted()
             guard let stale = await activeSessions().staleBroker(in: controller.image, now: monotonicClock()) else { return false }
-            let records = controller.fenceBroker(stale)
-            logger.warning(
-                "fencing broker \(stale): no heartbeat for \(sessionTimeoutMs) ms (broker.session.timeout.ms)",
-                metadata: ["partitionChanges": "\(records.filter { $0 is PartitionChangeRecord }.count)"])
-            try await commit(records)
+            try await fence(stale, reason: "no heartbeat for \(sessionTimeoutMs) ms (broker.session.timeout.ms)")
             return true
         }
+    }
+
+    /// Probes each broker that is two heartbeats late and fences those whose port refuses connections.
+    private func fenceGoneBrokers() async {
+        let overdue = await activeSessions().overdueBrokers(
+            in: controller.image, silentForMs: 2 * heartbeatIntervalMs, except: nodeId, now: monotonicClock())
+        for id in overdue {
+            guard let broker = controller.image.brokers[id],
+                await LivenessProbe.isRefused(host: broker.host, port: Int(broker.port))
+            else { continue }
+            _ = try? await exclusive {
+                // Still the controller, still unfenced, still silent: the same incarnation is gone.
+                guard await quorum.isLeader, controller.image.brokers[id]?.epoch == broker.epoch, !(controller.image.brokers[id]?.fenced ?? true),
+                    await activeSessions().overdueBrokers(in: controller.image, silentForMs: 2 * heartbeatIntervalMs, except: nodeId, now: monotonicClock()).contains(id)
+                else { return }
+                try await fence(id, reason: "no heartbeat for \(2 * heartbeatIntervalMs) ms and \(broker.host):\(broker.port) refuses connections (broker.liveness.probe.enable)")
+            }
+        }
+    }
+
+    private func fence(_ id: Int32, reason: String) async throws {
+        let records = controller.fenceBroker(id)
+        logger.warning("fencing broker \(id): \(reason)", metadata: ["partitionChanges": "\(records.filter { $0 is PartitionChangeRecord }.count)"])
+        try await commit(records)
     }
 
     /// The sessions of the current controller term: built afresh, every registered broker alive from

@@ -35,6 +35,10 @@ actor MetadataService {
     var sessionsEpoch: Int32 = -1
     /// `broker.session.timeout.ms`, as the controller applies it.
     let sessionTimeoutMs: Int64
+    /// `broker.heartbeat.interval.ms`: a broker silent for two of these is probed.
+    let heartbeatIntervalMs: Int64
+    /// `broker.liveness.probe.enable`: fence a silent broker whose port refuses connections at once.
+    let livenessProbe: Bool
     let monotonicClock: @Sendable () -> Int64
     /// When to snapshot the image so the metadata log does not grow without bound (KIP-630).
     var snapshotPolicy: MetadataSnapshotPolicy
@@ -62,7 +66,7 @@ actor MetadataService {
         quorum = try MetadataQuorum(
             nodeId: config.nodeId, voters: voters, configuration: config.raftConfiguration(voters: voters), log: raftLog,
             clusterId: clusterId, statePath: logDirectory.appending("quorum-state"), fileSystem: fileSystem, peers: peers,
-            clock: clock, logger: logger)
+            clock: clock, logger: logger, livenessProbe: config.livenessProbeEnabled)
         controller = ControllerStateMachine(
             clusterId: clusterId, nodeId: config.nodeId, staticBrokerConfigs: config.staticConfigs,
             placementSeed: UInt64.random(in: 0...UInt64.max))
@@ -74,6 +78,8 @@ actor MetadataService {
         self.clock = clock
         self.logger = logger
         sessionTimeoutMs = config.brokerSessionTimeoutMs
+        heartbeatIntervalMs = config.brokerHeartbeatIntervalMs
+        livenessProbe = config.livenessProbeEnabled
         monotonicClock = MonotonicClock.milliseconds
         snapshotPolicy = MetadataSnapshotPolicy(
             maxBytes: config.metadataSnapshotBytes, maxIntervalMs: config.metadataSnapshotIntervalMs, now: MonotonicClock.milliseconds())

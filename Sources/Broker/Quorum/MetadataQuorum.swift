@@ -22,6 +22,8 @@ actor MetadataQuorum {
     private let peers: QuorumPeers
     private let clock: @Sendable () -> Int64
     private let logger: Logger
+    /// `broker.liveness.probe.enable`: a leader whose port refuses connections is gone; stand at once.
+    private let livenessProbe: Bool
     private var heldFetches: [Int32: CheckedContinuation<RaftMessage.FetchResponse, Never>] = [:]
     private var commitWaiters: [(offset: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
     private var commitListeners: [CheckedContinuation<Void, Never>] = []
@@ -30,8 +32,10 @@ actor MetadataQuorum {
 
     init(
         nodeId: Int32, voters: QuorumVoters, configuration: RaftConfiguration, log: MetadataRaftLog, clusterId: String,
-        statePath: FilePath, fileSystem: any LogFileSystem, peers: QuorumPeers, clock: @escaping @Sendable () -> Int64, logger: Logger
+        statePath: FilePath, fileSystem: any LogFileSystem, peers: QuorumPeers, clock: @escaping @Sendable () -> Int64, logger: Logger,
+        livenessProbe: Bool = true
     ) throws {
+        self.livenessProbe = livenessProbe
         self.nodeId = nodeId
         self.voters = voters
         self.configuration = configuration
@@ -260,7 +264,21 @@ actor MetadataQuorum {
                 }
             } catch {
                 self.logger.debug("quorum request failed", metadata: ["to": "\(peer)", "error": "\(error)"])
+                if case .fetchRequest = message { await self.fetchFailed(from: peer) }
             }
+        }
+    }
+
+    /// A fetch from the leader failed (its connection broke): when its port now refuses connections the
+    /// leader's process is gone, and a voter stands for election without waiting for the fetch timeout.
+    private func fetchFailed(from peer: Int32) async {
+        guard livenessProbe, !stopped, node.leaderId == peer, peer != nodeId, let endpoint = voters.voter(peer) else { return }
+        guard await LivenessProbe.isRefused(host: endpoint.host, port: endpoint.port), !stopped, node.leaderId == peer else { return }
+        logger.warning("metadata quorum leader \(peer) is gone: \(endpoint.host):\(endpoint.port) refuses connections (broker.liveness.probe.enable)")
+        do {
+            try process(node.leaderUnreachable(peer, now: clock()))
+        } catch {
+            logger.error("metadata quorum failed", metadata: ["error": "\(error)"])
         }
     }
 

@@ -81,7 +81,11 @@ actor QuorumPeers {
                 let request = RaftWire.fetchRequest(r, clusterId: clusterId, maxWaitMs: Int32(configuration.fetchMaxWaitMs))
                 let answer = try await connection.send(
                     request, version: RaftWire.fetchVersion, timeout: .milliseconds(configuration.fetchMaxWaitMs + configuration.requestTimeoutMs))
-                return try RaftWire.fetch(from: answer).map { .fetchResponse($0) }
+                return try RaftWire.fetch(from: answer).map { response in
+                    var response = response
+                    response.answers = r.position
+                    return .fetchResponse(response)
+                }
             case .fetchSnapshotRequest(let r):
                 let request = RaftWire.fetchSnapshotRequest(r, clusterId: clusterId, maxBytes: configuration.maxSnapshotChunkBytes)
                 let answer = try await connection.send(request, version: 0, timeout: timeout)

@@ -45,6 +45,18 @@ public struct BrokerSessions: Sendable {
         return stale.min { (sessions[$0.id]?.lastContactMs ?? .min, $0.id) < (sessions[$1.id]?.lastContactMs ?? .min, $1.id) }?.id
     }
 
+    /// Unfenced brokers other than `except` that have not heartbeated for `silentForMs` but whose
+    /// sessions have not run out yet, silent longest first: candidates for a liveness probe, which may
+    /// show that the process is gone before the session says so.
+    public func overdueBrokers(in image: MetadataImage, silentForMs: Int64, except: Int32, now: Int64) -> [Int32] {
+        image.brokers.values
+            .filter { !$0.fenced && $0.id != except && isAlive($0.id, now: now) }
+            .compactMap { broker in sessions[broker.id].map { (broker.id, $0.lastContactMs) } }
+            .filter { now - $0.1 > silentForMs }
+            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+            .map(\.0)
+    }
+
     public mutating func enterControlledShutdown(_ broker: Int32, offset: Int64) {
         guard sessions[broker]?.controlledShutdownOffset == nil else { return }
         sessions[broker]?.controlledShutdownOffset = offset

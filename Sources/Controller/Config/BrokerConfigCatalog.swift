@@ -53,7 +53,12 @@ public enum BrokerConfigCatalog {
             "metadata.log.segment.bytes", .int, default: "1073741824", readOnly: true,
             doc: "Segment size of __cluster_metadata-0; segments wholly covered by a snapshot are deleted.", check: ConfigDefinition.atLeast(1024)),
         ConfigDefinition("broker.session.timeout.ms", .int, default: "9000", readOnly: true, doc: "A broker without a heartbeat for this long is fenced.", check: ConfigDefinition.atLeast(1)),
-        ConfigDefinition("broker.heartbeat.interval.ms", .int, default: "2000", readOnly: true, doc: "How often a broker heartbeats to the controller.", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition(
+            "broker.heartbeat.interval.ms", .int, default: "500", readOnly: true,
+            doc: "How often a broker heartbeats to the controller (Kafka: 2000).", check: ConfigDefinition.atLeast(1)),
+        ConfigDefinition(
+            "broker.liveness.probe.enable", .boolean, default: "true", readOnly: true,
+            doc: "Gregor only: a broker two heartbeats late, or a quorum leader whose connection broke, is probed with a TCP connect; refused means the process is gone, so the broker is fenced (or an election starts) at once."),
         ConfigDefinition("replica.lag.time.max.ms", .long, default: "30000", readOnly: true, doc: "A follower that has not caught up with the leader for this long leaves the ISR.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("replica.fetch.wait.max.ms", .int, default: "500", readOnly: true, doc: "How long a follower's fetch waits at the leader for new records.", check: ConfigDefinition.atLeast(0)),
         ConfigDefinition("replica.fetch.max.bytes", .int, default: "1048576", readOnly: true, doc: "The bytes a follower asks for per partition in one fetch (a larger first batch still comes whole).", check: ConfigDefinition.atLeast(1)),
