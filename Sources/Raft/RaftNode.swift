@@ -111,12 +111,15 @@ public final class RaftNode {
 
     /// The shell found that the leader's process is gone (its port refuses connections), which a
     /// fetch timeout would only reveal after `fetchTimeoutMs`: a voter following it stands for election
-    /// now, an observer looks for the new leader. Elections are safe whenever they start, so this only
-    /// makes failover faster (a Gregor addition; Kafka waits for the timeout).
+    /// within a random half election timeout (the other voters noticed at the same moment, and
+    /// standing together would split the vote), an observer looks for the new leader. Elections are
+    /// safe whenever they start, so this only makes failover faster (a Gregor addition; Kafka waits for
+    /// the timeout).
     public func leaderUnreachable(_ leader: Int32, now: Int64) -> RaftOutput {
-        if case .follower(let s) = state, s.leaderId == leader {
+        if case .follower(var s) = state, s.leaderId == leader {
             if isVoter {
-                startElection(now: now)
+                s.fetchDeadline = min(s.fetchDeadline, now + Int64.random(in: 0...configuration.electionTimeoutMs / 2, using: &random))
+                state = .follower(s)
             } else {
                 transition(to: .unattached(UnattachedState(epoch: epoch, electionDeadline: .max, nextLeaderSearch: now)))
             }

@@ -55,7 +55,7 @@ import Testing
         #expect(machine.image.liveBrokers.map(\.id) == [1, 2])
     }
 
-    @Test func brokersTwoHeartbeatsLateAreProbedBeforeTheirSessionsRunOut() {
+    @Test func lateBrokersAreProbedBeforeTheirSessionsRunOut() {
         var machine = cluster()
         var sessions = BrokerSessions(sessionTimeoutMs: 9000, image: machine.image, now: 0)
         _ = heartbeat(2, &machine, sessions: &sessions, now: 800)

@@ -146,11 +146,14 @@ struct RaftNodeTests {
         #expect(Set(ends.map(\.to)) == [2, 3])
     }
 
-    @Test func aVoterWhoseLeaderIsGoneStandsAtOnce() {
+    @Test func aVoterWhoseLeaderIsGoneStandsWithinHalfAnElectionTimeout() {
         let follower = node(2, stored: QuorumState(leaderId: 1, leaderEpoch: 4, votedId: -1, voters: voters))
-        #expect(follower.leaderUnreachable(3, now: 10).messages.isEmpty)  // not its leader
-        #expect(follower.leaderId == 1)
-        let output = follower.leaderUnreachable(1, now: 10)
+        let before = follower.nextDeadline
+        _ = follower.leaderUnreachable(3, now: 10)  // not its leader
+        #expect(follower.nextDeadline == before)
+        _ = follower.leaderUnreachable(1, now: 10)
+        #expect(follower.nextDeadline <= 10 + 500)
+        let output = follower.poll(now: follower.nextDeadline)
         guard case .candidate(let candidate) = follower.state else { Issue.record("\(follower.state)"); return }
         #expect(candidate.epoch == 5)
         #expect(Set(output.messages.map(\.to)) == [1, 3])

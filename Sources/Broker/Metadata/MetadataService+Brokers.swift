@@ -60,11 +60,11 @@ extension MetadataService {
     }
 
     /// Fences every broker whose session ran out, one at a time, for as long as the broker runs; only
-    /// the active controller acts. A check every quarter session or half heartbeat interval (at most
-    /// every 250 ms) bounds how late a fencing comes. With the liveness probe, a broker two heartbeats
+    /// the active controller acts. A check every quarter session or heartbeat interval (at most every
+    /// 250 ms) bounds how late a fencing comes. With the liveness probe, a broker half a heartbeat
     /// late whose port refuses connections is fenced at once: its process is gone.
     func fenceStaleBrokers() async {
-        let interval = max(10, min(250, sessionTimeoutMs / 4, heartbeatIntervalMs / 2))
+        let interval = max(10, min(250, sessionTimeoutMs / 4, heartbeatIntervalMs / 4))
         while !Task.isCancelled, !(await quorum.isStopped) {
             try? await Task.sleep(for: .milliseconds(interval))
             guard await quorum.isLeader else { continue }
@@ -84,20 +84,29 @@ extension MetadataService {
         }
     }
 
-    /// Probes each broker that is two heartbeats late and fences those whose port refuses connections.
+    /// Probes each broker that is half a heartbeat interval late and fences those whose port refuses
+    /// connections. A controller that has just taken over probes every broker once: the broker that
+    /// led the quorum before has often just died.
     private func fenceGoneBrokers() async {
-        let overdue = await activeSessions().overdueBrokers(
-            in: controller.image, silentForMs: 2 * heartbeatIntervalMs, except: nodeId, now: monotonicClock())
+        let sessions = await activeSessions()
+        let overdue: [Int32]
+        if probedEpoch != sessionsEpoch {
+            probedEpoch = sessionsEpoch
+            overdue = controller.image.liveBrokers.map(\.id).filter { $0 != nodeId }
+        } else {
+            overdue = sessions.overdueBrokers(in: controller.image, silentForMs: probeAfterMs, except: nodeId, now: monotonicClock())
+        }
         for id in overdue {
+            let probeStarted = monotonicClock()
             guard let broker = controller.image.brokers[id],
                 await LivenessProbe.isRefused(host: broker.host, port: Int(broker.port))
             else { continue }
             _ = try? await exclusive {
-                // Still the controller, still unfenced, still silent: the same incarnation is gone.
+                // Still the controller, the same incarnation, unfenced, and no heartbeat since the probe began.
                 guard await quorum.isLeader, controller.image.brokers[id]?.epoch == broker.epoch, !(controller.image.brokers[id]?.fenced ?? true),
-                    await activeSessions().overdueBrokers(in: controller.image, silentForMs: 2 * heartbeatIntervalMs, except: nodeId, now: monotonicClock()).contains(id)
+                    (await activeSessions().lastContact(id) ?? .min) <= probeStarted
                 else { return }
-                try await fence(id, reason: "no heartbeat for \(2 * heartbeatIntervalMs) ms and \(broker.host):\(broker.port) refuses connections (broker.liveness.probe.enable)")
+                try await fence(id, reason: "no heartbeat to this controller for a while and \(broker.host):\(broker.port) refuses connections (broker.liveness.probe.enable)")
             }
         }
     }

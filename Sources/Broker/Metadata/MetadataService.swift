@@ -35,10 +35,13 @@ actor MetadataService {
     var sessionsEpoch: Int32 = -1
     /// `broker.session.timeout.ms`, as the controller applies it.
     let sessionTimeoutMs: Int64
-    /// `broker.heartbeat.interval.ms`: a broker silent for two of these is probed.
+    /// `broker.heartbeat.interval.ms`: a broker silent for one and a half of these is probed.
     let heartbeatIntervalMs: Int64
+    var probeAfterMs: Int64 { heartbeatIntervalMs * 3 / 2 }
     /// `broker.liveness.probe.enable`: fence a silent broker whose port refuses connections at once.
     let livenessProbe: Bool
+    /// The controller term (quorum epoch) whose brokers were all probed when it began.
+    var probedEpoch: Int32 = -1
     let monotonicClock: @Sendable () -> Int64
     /// When to snapshot the image so the metadata log does not grow without bound (KIP-630).
     var snapshotPolicy: MetadataSnapshotPolicy

@@ -31,6 +31,9 @@ public struct BrokerSessions: Sendable {
     /// A registration replaces the broker's session: a new incarnation starts from nothing.
     public mutating func restart(_ broker: Int32, now: Int64) { sessions[broker] = Session(lastContactMs: now) }
 
+    /// When `broker` last heartbeated (or the session began), if it has a session.
+    public func lastContact(_ broker: Int32) -> Int64? { sessions[broker]?.lastContactMs }
+
     /// Whether `broker` heartbeated within the session timeout.
     public func isAlive(_ broker: Int32, now: Int64) -> Bool {
         guard let session = sessions[broker] else { return false }

@@ -58,7 +58,7 @@ public enum BrokerConfigCatalog {
             doc: "How often a broker heartbeats to the controller (Kafka: 2000).", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition(
             "broker.liveness.probe.enable", .boolean, default: "true", readOnly: true,
-            doc: "Gregor only: a broker two heartbeats late, or a quorum leader whose connection broke, is probed with a TCP connect; refused means the process is gone, so the broker is fenced (or an election starts) at once."),
+            doc: "Gregor only: a broker 1.5 heartbeat intervals late, or a quorum leader whose connection broke, is probed with a TCP connect; refused means the process is gone, so the broker is fenced (or an election starts) without waiting for a timeout."),
         ConfigDefinition("replica.lag.time.max.ms", .long, default: "30000", readOnly: true, doc: "A follower that has not caught up with the leader for this long leaves the ISR.", check: ConfigDefinition.atLeast(1)),
         ConfigDefinition("replica.fetch.wait.max.ms", .int, default: "500", readOnly: true, doc: "How long a follower's fetch waits at the leader for new records.", check: ConfigDefinition.atLeast(0)),
         ConfigDefinition("replica.fetch.max.bytes", .int, default: "1048576", readOnly: true, doc: "The bytes a follower asks for per partition in one fetch (a larger first batch still comes whole).", check: ConfigDefinition.atLeast(1)),
