@@ -1,5 +1,6 @@
 import KafkaProtocol
 import KafkaRecords
+import LogStorage
 import NIOCore
 import Replication
 
@@ -77,11 +78,20 @@ extension FetchHandler {
                 data.divergingEpoch = FetchResponse.EpochEndOffset(epoch: diverging.epoch, endOffset: diverging.endOffset)
                 reads.hasErrors = true  // answer at once: the follower must truncate before it fetches on
             }
-            var bytes = ByteBuffer()
-            for batch in answer.batches { bytes.writeImmutableBuffer(batch.batch.bytes) }
-            budget = max(0, budget - bytes.readableBytes)
-            reads.bytes += bytes.readableBytes
-            data.records = bytes.readableBytes > 0 ? .bytes(bytes) : .empty
+            // Batches read back to back from one segment go out as that file region (sendfile), as
+            // consumer fetches do; otherwise their bytes are copied into the answer.
+            let size = answer.batches.reduce(0) { $0 + $1.batch.sizeInBytes }
+            if size == 0 {
+                data.records = .empty
+            } else if let slice = answer.batches.contiguousFileSlice, let payload = try? slice.recordsPayload() {
+                data.records = payload
+            } else {
+                var bytes = ByteBuffer()
+                for batch in answer.batches { bytes.writeImmutableBuffer(batch.batch.bytes) }
+                data.records = .bytes(bytes)
+            }
+            budget = max(0, budget - size)
+            reads.bytes += size
             reads.partitions.append(data)
         }
         return reads

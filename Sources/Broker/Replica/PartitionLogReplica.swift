@@ -4,13 +4,33 @@ import NIOCore
 import Replication
 
 /// A record batch read from a `PartitionLog` or from a leader's Fetch answer, as replication sees it.
+/// One read from a segment also knows where in the file it lies, so a leader can answer a follower
+/// with a file region (sendfile) instead of copying the bytes again.
 struct StoredBatch: ReplicaBatch {
     var batch: RecordBatch
+    /// The segment file and the position the batch was read from.
+    var location: (file: any LogFile, position: Int64)?
     var baseOffset: Int64 { batch.baseOffset }
     var lastOffset: Int64 { batch.lastOffset }
     var epoch: Int32 { batch.partitionLeaderEpoch }
 
-    init(batch: RecordBatch) { self.batch = batch }
+    init(batch: RecordBatch, location: (file: any LogFile, position: Int64)? = nil) {
+        self.batch = batch
+        self.location = location
+    }
+}
+
+extension [StoredBatch] {
+    /// The batches as one slice of their segment file, when they were read back to back from one file.
+    var contiguousFileSlice: LogFileSlice? {
+        guard let first = self.first?.location else { return nil }
+        var end = first.position
+        for stored in self {
+            guard let location = stored.location, location.file === first.file, location.position == end else { return nil }
+            end += Int64(stored.batch.sizeInBytes)
+        }
+        return LogFileSlice(file: first.file, position: first.position, length: Int(end - first.position))
+    }
 }
 
 /// LogStorage's `PartitionLog` behind Replication's `ReplicaLog`: how the broker's partitions let the
@@ -36,16 +56,18 @@ struct PartitionLogReplica: ReplicaLog {
         var batches: [StoredBatch] = []
         for slice in result.slices {
             guard let bytes = try? slice.readBytes() else { break }
-            for batch in RecordBatchSequence(bytes) where batch.lastOffset >= offset { batches.append(StoredBatch(batch: batch)) }
+            var position = slice.position
+            for batch in RecordBatchSequence(bytes) {
+                if batch.lastOffset >= offset { batches.append(StoredBatch(batch: batch, location: (slice.file, position))) }
+                position += Int64(batch.sizeInBytes)
+            }
         }
         return batches
     }
 
     mutating func appendAsFollower(_ batches: [StoredBatch]) throws(ReplicationLogError) {
-        var bytes = ByteBuffer()
-        for stored in batches { bytes.writeImmutableBuffer(stored.batch.bytes) }
         do {
-            _ = try log.appendAsFollower(bytes, now: now)
+            _ = try log.appendAsFollower(batches: batches.map(\.batch), now: now)
         } catch .unexpectedAppendOffset(let first, let end) {
             throw .unexpectedAppendOffset(firstOffset: first, logEndOffset: end)
         } catch {

@@ -110,7 +110,7 @@ struct ReplicaFetcher: Sendable {
             answer.divergingEpoch = EpochEndOffset(epoch: data.divergingEpoch.epoch, endOffset: data.divergingEpoch.endOffset)
         }
         if case .bytes(let bytes)? = data.records {
-            answer.batches = RecordBatchSequence(bytes).map(StoredBatch.init(batch:))
+            answer.batches = RecordBatchSequence(bytes).map { StoredBatch(batch: $0) }
         }
         guard let outcome = try partition.handleFollowerFetchResponse(answer, now: WallClock.milliseconds()) else { return true }
         switch outcome {

@@ -46,9 +46,19 @@ extension PartitionLog {
     /// Appends a follower's batches with the offsets the leader gave them (Kafka's appendAsFollower):
     /// offsets must continue the log and increase, or `.unexpectedAppendOffset`/`.invalidRecords`.
     /// Producer state and leader epochs follow the batches without checks. The bytes are written as
-    /// they are, in one write.
+    /// they are.
     public func appendAsFollower(_ records: ByteBuffer, now: Int64) throws(LogStorageError) -> LogAppendResult {
-        let batches = try Self.splitBatches(records)
+        try appendAsFollower(batches: try Self.splitBatches(records), now: now)
+    }
+
+    /// The same for batches already split (a follower's fetch answer): each is written from where it
+    /// lies, in one vectored write, without first copying them into one buffer.
+    public func appendAsFollower(batches: [RecordBatch], now: Int64) throws(LogStorageError) -> LogAppendResult {
+        for batch in batches {
+            guard batch.magic == RecordBatch.currentMagic else { throw .invalidRecords("magic \(batch.magic)") }
+            guard batch.lastOffsetDelta >= 0 else { throw .invalidRecords("negative last offset delta") }
+        }
+        guard !batches.isEmpty else { throw .invalidRecords("no batches") }
         return try withOpenState { (state: inout PartitionLogState) throws(LogStorageError) -> LogAppendResult in
             let headers = batches.map(BatchHeader.init)
             var expected = state.logEndOffset
@@ -61,7 +71,7 @@ extension PartitionLog {
             }
             guard case .accepted(let update) = try state.producers.checkAppend(headers.map(\.producerBatch), origin: .replication)
             else { throw .invalidRecords("unexpected duplicate in a follower append") }
-            var result = try appendLocked(&state, parts: [records], headers: headers, now: now)
+            var result = try appendLocked(&state, parts: batches.map(\.bytes), headers: headers, now: now)
             state.producers.commit(update)
             var epochsChanged = false
             for header in headers where header.partitionLeaderEpoch >= 0 {
