@@ -64,6 +64,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <librdkafka/rdkafka.h>
 
@@ -131,12 +132,23 @@ static rd_kafka_conf_t *make_conf(const char *const defaults[][2], int ndefaults
     return conf;
 }
 
-/* The topic's partition count, from a metadata request (this also opens the connection). */
+/* The topic's partition count, from a metadata request (this also opens the connection). A broker
+ * that has not yet learnt of a topic just created answers LEADER_NOT_AVAILABLE or
+ * UNKNOWN_TOPIC_OR_PART: asked again for up to 10 s, as Kafka's own tools retry. */
 static int partition_count(rd_kafka_t *rk, rd_kafka_topic_t *rkt) {
     const struct rd_kafka_metadata *md;
-    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
-    if (err)
-        die("metadata for %s: %s", opt.topic, rd_kafka_err2str(err));
+    rd_kafka_resp_err_t err;
+    for (int attempt = 0;; attempt++) {
+        err = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
+        if (err)
+            die("metadata for %s: %s", opt.topic, rd_kafka_err2str(err));
+        rd_kafka_resp_err_t topic_err = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_NO_ERROR;
+        int transient = topic_err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE || topic_err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+        if (!transient || attempt >= 100)
+            break;
+        rd_kafka_metadata_destroy(md);
+        usleep(100 * 1000);
+    }
     if (md->topic_cnt != 1 || md->topics[0].err || md->topics[0].partition_cnt < 1)
         die("metadata for %s: %s", opt.topic,
             md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "topic missing");

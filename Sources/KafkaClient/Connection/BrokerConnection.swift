@@ -42,6 +42,8 @@ public final class BrokerConnection: Sendable {
         return ClientBootstrap(group: configuration.eventLoopGroup)
             .connectTimeout(configuration.connectTimeout.timeAmount)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // Reads of up to 1 MiB, so a large Fetch answer is not gathered from many 64 KiB reads.
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
