@@ -364,13 +364,17 @@ def test_a_killed_broker_is_fenced_long_before_its_session_runs_out(cluster, vic
     bootstrap = bootstrap_of(port)
     admin = AdminClient({"bootstrap.servers": bootstrap})
     admin.create_topics([NewTopic("probed", 6, 3)])["probed"].result(timeout=30)
-    wait_for(lambda: all(leader > 0 for leader in leaders_of(admin, "probed").values()), 30, "every partition has a leader")
+    wait_for(lambda: len(leaders_of(admin, "probed")) == 6 and all(leader > 0 for leader in leaders_of(admin, "probed").values()), 30,
+             "every partition has a leader")
     controller = wire.describe_quorum("127.0.0.1", port)["leader"]
     leaders = leaders_of(admin, "probed")
     node = controller if victim == "controller" else next(n for n in sorted(set(leaders.values())) if n != controller)
     cluster.gregor("fault", "kill", str(node))
-    wait_for(lambda: node not in leaders_of(admin, "probed").values() and -1 not in leaders_of(admin, "probed").values(), 20,
-             f"the partitions broker {node} led have new leaders")
+
+    def moved():
+        now = leaders_of(admin, "probed")
+        return len(now) == 6 and all(leader > 0 and leader != node for leader in now.values())
+    wait_for(moved, 20, f"the partitions broker {node} led have new leaders")
     reasons = fencing_reasons(cluster, node)
     assert reasons and all("refuses connections" in r for r in reasons), reasons
 

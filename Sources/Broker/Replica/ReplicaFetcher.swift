@@ -120,7 +120,10 @@ struct ReplicaFetcher: Sendable {
             }
             return true
         case .failed(let error):
-            logger.info("broker \(leaderId) refused the fetch of \(partition.topicPartition): \(error)")
+            // The wire's code: one Replication does not name (UNKNOWN_TOPIC_ID from a leader that has not
+            // replayed a new topic yet) is handled as INVALID_REQUEST, but logged as it came.
+            let code = data.errorCode != 0 ? "\(ErrorCode(data.errorCode))" : "\(error)"
+            logger.info("broker \(leaderId) refused the fetch of \(partition.topicPartition): \(code)")
             return false
         case .appendFailed(let error):
             logger.error("could not append what broker \(leaderId) sent for \(partition.topicPartition)", metadata: ["error": "\(error)"])
