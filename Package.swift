@@ -55,6 +55,8 @@ let package = Package(
         .target(name: "KafkaClient", dependencies: ["KafkaProtocol", "KafkaRecords", nioCore, nioPosix, logging]),
         // Local clusters: broker processes, the cluster file, process faults (docs/cluster.md).
         .target(name: "Cluster", dependencies: ["KafkaClient", logging]),
+        // Load generators, fault schedules, the durability checker and reports (issue 5).
+        .target(name: "Bench", dependencies: ["KafkaClient", "Cluster"]),
         .executableTarget(
             name: "gregor",
             dependencies: [
@@ -78,6 +80,7 @@ let package = Package(
         .testTarget(name: "RaftTests", dependencies: ["Raft", "Simulation", nioCore]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Simulation", "LogStorage", "KafkaRecords", "Broker"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "KafkaClient", "KafkaProtocol"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench"]),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaRecords", nioCore, nioPosix]),
     ]
 )
