@@ -48,6 +48,11 @@ public final class RaftNode {
     public var epoch: Int32 { state.epoch }
     public var leaderId: Int32 { state.leaderId(localId: nodeId) }
     public var isLeader: Bool { if case .leader = state { true } else { false } }
+    /// A leader whose own LeaderChange entry has committed: every entry of earlier epochs is then
+    /// committed too, so a state machine replayed up to the high watermark has seen all of them. Until
+    /// then a new leader's committed view may lag what its predecessor committed, and it must not act
+    /// on it (Kafka's controller becomes active only once it has caught up this way).
+    public var isActiveLeader: Bool { if case .leader(let s) = state { highWatermark > s.epochStartOffset } else { false } }
     public var isVoter: Bool { configuration.isVoter(nodeId) }
 
     /// What the quorum-state file holds for the current state.

@@ -393,3 +393,28 @@ def test_a_paused_broker_keeps_its_session(cluster):
         assert fencing_reasons(cluster, leader) == []
     finally:
         cluster.gregor("fault", "resume", str(leader))
+
+
+def test_a_preferred_election_moves_leadership_back_after_a_failover(cluster):
+    """ElectLeaders (PREFERRED) with confluent-kafka: after broker 1, the preferred replica, was killed
+    and came back into the ISR, leadership stays with its successor (no automatic rebalance) until a
+    preferred election moves it back; asked again, the election is not needed."""
+    from confluent_kafka import ElectionType, TopicPartition
+
+    port, _ = up(cluster, brokers=3, settings=SESSION)
+    bootstrap = bootstrap_of(port)
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    admin.create_topics([NewTopic("preferred", num_partitions=1, replica_assignment=[[1, 2, 3]])])["preferred"].result(timeout=30)
+    partition_state(admin, "preferred", lambda leader, isr: leader == 1 and isr == [1, 2, 3])
+    cluster.gregor("fault", "kill", "1")
+    successor, _ = partition_state(admin, "preferred", lambda leader, _: leader in (2, 3), timeout=20)
+    cluster.gregor("fault", "restart", "1")
+    leader, _ = partition_state(admin, "preferred", lambda _, isr: isr == [1, 2, 3], timeout=60)
+    assert leader == successor
+
+    results = admin.elect_leaders(ElectionType.PREFERRED, [TopicPartition("preferred", 0)]).result(timeout=30)
+    assert [error for error in results.values()] == [None], results
+    partition_state(admin, "preferred", lambda leader, _: leader == 1, timeout=20)
+    again = admin.elect_leaders(ElectionType.PREFERRED, [TopicPartition("preferred", 0)]).result(timeout=30)
+    [error] = again.values()
+    assert error is not None and error.code() == ck.KafkaError.ELECTION_NOT_NEEDED, again

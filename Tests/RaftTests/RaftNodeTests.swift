@@ -65,6 +65,13 @@ struct RaftNodeTests {
         #expect(won.messages.map(\.message) == [.beginQuorumEpochRequest(.init(leaderEpoch: 1, leaderId: 1)), .beginQuorumEpochRequest(.init(leaderEpoch: 1, leaderId: 1))])
     }
 
+    @Test func aLeaderIsActiveOnceItsLeaderChangeHasCommitted() {
+        let leader = electedLeader(log: InMemoryRaftLog(entries([1, 1])))
+        #expect(leader.isLeader && !leader.isActiveLeader)  // the old entries are not known committed yet
+        _ = leader.handle(.fetchRequest(.init(replicaId: 2, currentLeaderEpoch: leader.epoch, fetchOffset: 3, lastFetchedEpoch: leader.epoch)), from: 2, now: 5003)
+        #expect(leader.isActiveLeader)
+    }
+
     @Test func entriesOfOlderEpochsCommitOnlyWithTheNewLeaderChange() {
         // Node 1 wins epoch 2 holding two entries of epoch 1: they commit only once a majority also
         // has its LeaderChange entry (offset 2), never by counting copies of the old entries.

@@ -22,7 +22,7 @@ extension MetadataService {
         }
         do {
             response.brokerEpoch = try await exclusive {
-                guard await quorum.isLeader else { throw NotControllerError(leaderId: await quorum.leaderId) }
+                guard await quorum.isActiveController else { throw NotControllerError(leaderId: await quorum.leaderId) }
                 return try await commitRegistration(
                     id: request.brokerId, incarnation: request.incarnationId, host: listener.host, port: Int32(listener.port), rack: request.rack)
             }
@@ -37,7 +37,7 @@ extension MetadataService {
     func brokerHeartbeat(_ request: BrokerHeartbeatRequest) async -> BrokerHeartbeatResponse {
         do {
             return try await exclusive {
-                guard await quorum.isLeader else { throw NotControllerError(leaderId: await quorum.leaderId) }
+                guard await quorum.isActiveController else { throw NotControllerError(leaderId: await quorum.leaderId) }
                 try await applyCommitted()
                 var sessions = await activeSessions()
                 let result = controller.brokerHeartbeat(request, sessions: &sessions, now: monotonicClock())
@@ -67,7 +67,7 @@ extension MetadataService {
         let interval = max(10, min(250, sessionTimeoutMs / 4, heartbeatIntervalMs / 4))
         while !Task.isCancelled, !(await quorum.isStopped) {
             try? await Task.sleep(for: .milliseconds(interval))
-            guard await quorum.isLeader else { continue }
+            guard await quorum.isActiveController else { continue }
             while (try? await fenceOneStaleBroker()) == true {}
             if livenessProbe { await fenceGoneBrokers() }
         }
@@ -76,7 +76,7 @@ extension MetadataService {
     /// Fences the broker silent longest if its session ran out; true when it fenced one.
     private func fenceOneStaleBroker() async throws -> Bool {
         try await exclusive {
-            guard await quorum.isLeader else { return false }
+            guard await quorum.isActiveController else { return false }
             try await applyCommitted()
             guard let stale = await activeSessions().staleBroker(in: controller.image, now: monotonicClock()) else { return false }
             try await fence(stale, reason: "no heartbeat for \(sessionTimeoutMs) ms (broker.session.timeout.ms)")
@@ -102,8 +102,11 @@ extension MetadataService {
                 await LivenessProbe.isRefused(host: broker.host, port: Int(broker.port))
             else { continue }
             _ = try? await exclusive {
-                // Still the controller, the same incarnation, unfenced, and no heartbeat since the probe began.
-                guard await quorum.isLeader, controller.image.brokers[id]?.epoch == broker.epoch, !(controller.image.brokers[id]?.fenced ?? true),
+                // Still the controller, the same incarnation, unfenced, and no heartbeat since the probe
+                // began; the image replayed up to the high watermark first, as for any operation.
+                guard await quorum.isActiveController else { return }
+                try await applyCommitted()
+                guard controller.image.brokers[id]?.epoch == broker.epoch, !(controller.image.brokers[id]?.fenced ?? true),
                     (await activeSessions().lastContact(id) ?? .min) <= probeStarted
                 else { return }
                 try await fence(id, reason: "no heartbeat to this controller for a while and \(broker.host):\(broker.port) refuses connections (broker.liveness.probe.enable)")
@@ -148,7 +151,7 @@ extension MetadataService {
     /// Sets `registeredEpoch` once this broker's image holds the registration.
     func register(incarnation: KafkaUUID, host: String, port: Int32) async throws {
         let epoch: Int64
-        if await quorum.isLeader {
+        if await quorum.isActiveController {
             epoch = try await exclusive { try await commitRegistration(id: nodeId, incarnation: incarnation, host: host, port: port, rack: nil) }
         } else {
             var listener = BrokerRegistrationRequest.Listener()
@@ -180,7 +183,7 @@ extension MetadataService {
         request.brokerEpoch = registeredEpoch
         request.currentMetadataOffset = applied - 1
         request.wantShutDown = wantShutDown
-        if await quorum.isLeader { return await brokerHeartbeat(request) }
+        if await quorum.isActiveController { return await brokerHeartbeat(request) }
         return try await forwardToController(request)
     }
 }

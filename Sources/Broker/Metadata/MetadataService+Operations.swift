@@ -31,7 +31,7 @@ extension MetadataService {
     func electLeaders(_ request: ElectLeadersRequest, version: Int16) async -> ElectLeadersResponse {
         await exclusive {
             do {
-                guard await quorum.isLeader else { return try await forwardToController(request) }
+                guard await quorum.isActiveController else { return try await forwardToController(request) }
                 try await applyCommitted()
                 let result = controller.electLeaders(request, version: version)
                 try await commit(result.records)
@@ -55,7 +55,7 @@ extension MetadataService {
     /// broker asks the controller with InitProducerId.
     func allocateProducerId(nodeId: Int32) async throws -> Int64 {
         try await exclusive {
-            guard await quorum.isLeader else {
+            guard await quorum.isActiveController else {
                 let answer = try await forwardToController(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
                 guard answer.errorCode == 0 else { throw KafkaClientError(.brokerError, "the controller answered \(answer.errorCode)") }
                 return answer.producerId
@@ -77,7 +77,7 @@ extension MetadataService {
     func alterPartition(_ request: AlterPartitionRequest, version: Int16) async -> AlterPartitionResponse {
         do {
             return try await exclusive {
-                guard await quorum.isLeader else { throw NotControllerError(leaderId: await quorum.leaderId) }
+                guard await quorum.isActiveController else { throw NotControllerError(leaderId: await quorum.leaderId) }
                 try await applyCommitted()
                 let result = controller.alterPartition(request, version: version)
                 try await commit(result.records)
@@ -92,7 +92,7 @@ extension MetadataService {
 
     /// Sends one of this broker's ISR proposals to the controller, which may be this broker.
     func proposeIsrChange(_ request: AlterPartitionRequest) async throws -> AlterPartitionResponse {
-        if await quorum.isLeader { return await alterPartition(request, version: 3) }
+        if await quorum.isActiveController { return await alterPartition(request, version: 3) }
         return try await forwardToController(request)
     }
 
@@ -120,7 +120,7 @@ extension MetadataService {
         await exclusive {
             var response: Request.Response
             do {
-                if await quorum.isLeader {
+                if await quorum.isActiveController {
                     try await applyCommitted()
                     let result = compute(controller)
                     response = result.response

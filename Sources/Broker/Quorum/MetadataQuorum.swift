@@ -55,7 +55,9 @@ actor MetadataQuorum {
 
     var epoch: Int32 { node.epoch }
     var leaderId: Int32 { node.leaderId }
-    var isLeader: Bool { node.isLeader }
+    /// Whether this node is the active controller: the quorum's leader, with its epoch's first entry
+    /// committed, so that replaying up to the high watermark gives the whole committed metadata.
+    var isActiveController: Bool { node.isActiveLeader }
 
     var logEndOffset: Int64 { log.endOffset }
     var isStopped: Bool { stopped }
