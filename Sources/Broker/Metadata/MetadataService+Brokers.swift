@@ -61,8 +61,8 @@ extension MetadataService {
 
     /// Fences every broker whose session ran out, one at a time, for as long as the broker runs; only
     /// the active controller acts. A check every quarter session or heartbeat interval (at most every
-    /// 250 ms) bounds how late a fencing comes. With the liveness probe, a broker half a heartbeat
-    /// late whose port refuses connections is fenced at once: its process is gone.
+    /// 250 ms) bounds how late a fencing comes. With the liveness probe, a broker one and a half
+    /// heartbeat intervals late whose port refuses connections is fenced at once: its process is gone.
     func fenceStaleBrokers() async {
         let interval = max(10, min(250, sessionTimeoutMs / 4, heartbeatIntervalMs / 4))
         while !Task.isCancelled, !(await quorum.isStopped) {
@@ -84,8 +84,8 @@ extension MetadataService {
         }
     }
 
-    /// Probes each broker that is half a heartbeat interval late and fences those whose port refuses
-    /// connections. A controller that has just taken over probes every broker once: the broker that
+    /// Probes each broker that is one and a half heartbeat intervals late and fences those whose port
+    /// refuses connections. A controller that has just taken over probes every broker once: the broker that
     /// led the quorum before has often just died.
     private func fenceGoneBrokers() async {
         let sessions = await activeSessions()
