@@ -15,10 +15,8 @@ import Darwin
 /// `broker.session.timeout.ms` and `controller.quorum.fetch.timeout.ms`).
 enum LivenessProbe {
     /// Whether a connect to `host:port` is refused; false when it succeeds, times out, or fails otherwise.
-    static func isRefused(
-        host: String, port: Int, timeout: TimeAmount = .seconds(1), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) async -> Bool {
-        let bootstrap = ClientBootstrap(group: group).connectTimeout(timeout)
+    static func isRefused(host: String, port: Int, timeout: TimeAmount = .seconds(1)) async -> Bool {
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(timeout)
         do {
             let channel = try await bootstrap.connect(host: host, port: port).get()
             try? await channel.close()
