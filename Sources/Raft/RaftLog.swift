@@ -50,4 +50,13 @@ extension RaftLog {
         guard offset > startOffset, offset <= endOffset else { return nil }
         return entries(from: offset - 1, maxCount: 1).first?.epoch
     }
+
+    /// The chunk of a snapshot's `contents` that FetchSnapshot asks for: up to `maxBytes` from
+    /// `position` (none past the end), with the whole size. For `readSnapshot` implementations.
+    public static func snapshotChunk(of contents: ByteBuffer, position: Int64, maxBytes: Int) -> (bytes: ByteBuffer, size: Int64) {
+        let size = Int64(contents.readableBytes)
+        guard position >= 0, position <= size else { return (ByteBuffer(), size) }
+        let length = Int(min(Int64(maxBytes), size - position))
+        return (contents.getSlice(at: contents.readerIndex + Int(position), length: length)!, size)
+    }
 }

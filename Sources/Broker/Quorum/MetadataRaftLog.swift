@@ -102,10 +102,7 @@ final class MetadataRaftLog: RaftLog {
 
     func readSnapshot(_ id: OffsetAndEpoch, position: Int64, maxBytes: Int) -> (bytes: ByteBuffer, size: Int64)? {
         guard let snapshot, snapshot.id == id else { return nil }
-        let size = Int64(snapshot.contents.readableBytes)
-        guard position >= 0, position <= size else { return (ByteBuffer(), size) }
-        let length = Int(min(Int64(maxBytes), size - position))
-        return (snapshot.contents.getSlice(at: snapshot.contents.readerIndex + Int(position), length: length)!, size)
+        return Self.snapshotChunk(of: snapshot.contents, position: position, maxBytes: maxBytes)
     }
 
     /// Writes the snapshot file, then moves the log start to it and deletes the segments it covers.
