@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // C: CRC-32C with the SSE4.2 instruction, chosen at run time (see SWIFT-NOTES).
@@ -56,11 +57,13 @@ let package = Package(
         // Local clusters: broker processes, the cluster file, process faults (docs/cluster.md).
         .target(name: "Cluster", dependencies: ["KafkaClient", logging]),
         // Load generators, fault schedules, the durability checker and reports (issue 5).
-        .target(name: "Bench", dependencies: ["KafkaClient", "Cluster"]),
+        .target(
+            name: "Bench",
+            dependencies: ["KafkaClient", "KafkaRecords", "Cluster", nioCore, logging, .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .executableTarget(
             name: "gregor",
             dependencies: [
-                "Broker", "Cluster", "KafkaClient", "KafkaProtocol", "KafkaRecords", logging,
+                "Broker", "Bench", "Cluster", "KafkaClient", "KafkaProtocol", "KafkaRecords", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

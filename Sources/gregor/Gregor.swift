@@ -11,6 +11,6 @@ struct Gregor: AsyncParsableCommand {
             """,
         subcommands: [
             PlaygroundCommand.self, BrokerCommand.self, TopicCommand.self, ProduceCommand.self, ConsumeCommand.self, GroupCommand.self,
-            ClusterCommand.self, FaultCommand.self,
+            ClusterCommand.self, FaultCommand.self, BenchCommand.self,
         ])
 }

@@ -1,6 +1,6 @@
 /// Something done to the cluster during a run, at a time since the run began: a kill, a restart, an
 /// isolation. Unavailability windows are aligned with them.
-public struct FaultEvent: Sendable, Hashable, CustomStringConvertible {
+public struct FaultEvent: Sendable, Hashable, Codable, CustomStringConvertible {
     public var timeMs: Int64
     public var action: String
 
@@ -14,7 +14,7 @@ public struct FaultEvent: Sendable, Hashable, CustomStringConvertible {
 
 /// A period in which the cluster acknowledged nothing, with the faults that began during it or in the
 /// second before it (those that likely caused it).
-public struct UnavailabilityWindow: Sendable, Hashable {
+public struct UnavailabilityWindow: Sendable, Hashable, Codable {
     public var startMs: Int64
     public var endMs: Int64
     public var faults: [FaultEvent]

@@ -1,0 +1,45 @@
+import Synchronization
+
+/// Takes each lane's interval once a second, keeps the series for the report, and hands each
+/// second to the live progress line.
+final class BenchSampler: Sendable {
+    private let produced: LaneRecorder?
+    private let consumed: LaneRecorder?
+    private let clock: BenchClock
+    private let series = Mutex<[BenchReport.Second]>([])
+
+    init(produced: LaneRecorder?, consumed: LaneRecorder?, clock: BenchClock) {
+        self.produced = produced
+        self.consumed = consumed
+        self.clock = clock
+    }
+
+    /// Samples each second until cancelled; `progress` gets the live line.
+    func run(progress: @Sendable (String) -> Void) async {
+        var next = 1
+        while !Task.isCancelled {
+            do {
+                try await clock.sleep(untilElapsed: Int64(next) * 1_000_000_000)
+            } catch {
+                return
+            }
+            progress(SummaryText.progress(sample(second: next)))
+            next += 1
+        }
+    }
+
+    /// The last, partial second, taken when the run ends.
+    func finish() {
+        let second = Int((clock.elapsedNanos + 999_999_999) / 1_000_000_000)
+        if series.withLock({ $0.last?.second ?? 0 }) < second { _ = sample(second: second) }
+    }
+
+    private func sample(second: Int) -> BenchReport.Second {
+        let entry = BenchReport.Second(
+            second: second, produced: produced?.takeInterval(second: second), consumed: consumed?.takeInterval(second: second))
+        series.withLock { $0.append(entry) }
+        return entry
+    }
+
+    var seconds: [BenchReport.Second] { series.withLock { $0 } }
+}
