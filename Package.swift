@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "RaftTests", dependencies: ["Raft", "Simulation", nioCore]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Simulation", "LogStorage", "KafkaRecords", "Broker"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "KafkaClient", "KafkaProtocol"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", nioCore]),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaRecords", nioCore, nioPosix]),
     ]
 )

@@ -25,6 +25,15 @@ public struct LaneTotals: Sendable, Codable, Hashable {
     /// The first error messages, for the report.
     public var firstErrors: [String]
 
+    public init(records: Int64, bytes: Int64, errors: Int64, seconds: Double, latency: LatencySummary?, firstErrors: [String]) {
+        self.records = records
+        self.bytes = bytes
+        self.errors = errors
+        self.seconds = seconds
+        self.latency = latency
+        self.firstErrors = firstErrors
+    }
+
     public var recordsPerSecond: Double { seconds > 0 ? Double(records) / seconds : 0 }
     public var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / 1_048_576 / seconds : 0 }
 }

@@ -74,10 +74,7 @@ public final class ConsumerFleet: Sendable {
     }
 
     private func topicPartitions(_ admin: KafkaAdmin) async throws -> [TopicPartition] {
-        let described = try await admin.describeTopics([settings.topic])
-        guard let topic = described.first, topic.error == .noError, !topic.partitions.isEmpty else {
-            throw BenchError("topic '\(settings.topic)' does not exist (create it, or let the bench create it with --partitions)")
-        }
+        let topic = try await TopicWait.partitions(of: settings.topic, cluster: admin.cluster)
         return topic.partitions.map { TopicPartition(settings.topic, $0.partition) }.sorted()
     }
 

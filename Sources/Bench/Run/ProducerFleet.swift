@@ -41,12 +41,7 @@ public final class ProducerFleet: Sendable {
     /// Connects every producer and learns the topic's partitions, so that the run's first records
     /// do not pay for it.
     public func prepare() async throws {
-        for producer in producers {
-            let metadata = try await producer.cluster.refreshMetadata(topics: [settings.topic])
-            guard metadata.partitionCount(settings.topic) ?? 0 > 0 else {
-                throw BenchError("topic '\(settings.topic)' has no partitions the producer can see")
-            }
-        }
+        for producer in producers { _ = try await TopicWait.partitions(of: settings.topic, cluster: producer.cluster) }
     }
 
     /// Sends until done, on `clock`'s time (the run began when it was made); returns once every record
