@@ -38,63 +38,98 @@ extension KafkaConsumer {
         }
     }
 
-    /// One fetch from every leader of a partition with a position, in parallel. Returns whether any
-    /// fetch completed without error.
-    func fetchOnce(maxWait: Duration) async throws -> Bool {
+    /// Sends a fetch to every leader of a partition with a position that has none in flight (and is
+    /// not backing off after a failure). Each completes on its own: `completeFetch` applies it and wakes
+    /// the poll, so records from a busy leader never wait for an idle one's long poll.
+    func startFetches() async throws {
         let topics = Array(Set(order.map(\.topic)))
         let metadata = try await cluster.metadata(for: topics)
+        let now = ContinuousClock.now
+        let asked = fetchesInFlight.values.reduce(into: Set<TopicPartition>()) { $0.formUnion($1) }
         var byLeader: [Int32: [(TopicPartition, Int64)]] = [:]
         var missingLeader: Set<String> = []
-        for tp in order {
+        for tp in order where !asked.contains(tp) {
             guard let position = partitions[tp]?.position else { continue }
             guard let leader = metadata.leader(for: tp) else {
                 missingLeader.insert(tp.topic)
                 continue
             }
+            guard fetchesInFlight[leader] == nil, (fetchBackoff[leader].map { $0 <= now } ?? true) else { continue }
             byLeader[leader, default: []].append((tp, position))
         }
         if !missingLeader.isEmpty { cluster.requestMetadataRefresh(topics: missingLeader) }
-        guard !byLeader.isEmpty else { return false }
-        let cluster = self.cluster
-        let configuration = self.configuration
-        let results = await withTaskGroup(of: (Int32, FetchPlan, Result<(FetchResponse, Int16), any Error>).self) { group in
-            for (leader, entries) in byLeader {
-                let plan = FetchPlan(entries: entries, metadata: metadata)
-                group.addTask {
-                    do {
-                        let response = try await plan.send(to: leader, cluster: cluster, configuration: configuration, maxWait: maxWait)
-                        return (leader, plan, .success(response))
-                    } catch {
-                        return (leader, plan, .failure(error))
-                    }
+        let (cluster, configuration) = (self.cluster, self.configuration)
+        for (leader, entries) in byLeader {
+            let plan = FetchPlan(entries: entries, metadata: metadata)
+            fetchesInFlight[leader] = Set(entries.map(\.0))
+            fetchBackoff[leader] = nil
+            Task {
+                let result: Result<(FetchResponse, Int16), any Error>
+                do {
+                    result = .success(try await plan.send(to: leader, cluster: cluster, configuration: configuration, maxWait: configuration.fetchMaxWait))
+                } catch {
+                    result = .failure(error)
                 }
+                self.completeFetch(from: leader, plan: plan, result: result)
             }
-            return await group.reduce(into: []) { $0.append($1) }
         }
-        var progressed = false
+    }
+
+    /// A fetch came back: its records go into the buffer (positions forward), its errors per
+    /// partition are handled, and the waiting poll wakes.
+    private func completeFetch(from leader: Int32, plan: FetchPlan, result: Result<(FetchResponse, Int16), any Error>) {
+        fetchesInFlight[leader] = nil
+        defer { wakeFetchWaiters() }
+        guard !closed else { return }
         var refresh: Set<String> = []
-        for (leader, plan, result) in results {
-            switch result {
-            case .success(let (response, version)):
-                progressed = try apply(response, plan: plan, usesTopicIds: version >= 13, refresh: &refresh) || progressed
-            case .failure(let error):
-                logger.debug("fetch from broker \(leader) failed: \(error)")
-                refresh.formUnion(plan.entries.map(\.0.topic))
+        switch result {
+        case .success(let (response, version)):
+            do {
+                try apply(response, plan: plan, usesTopicIds: version >= 13, refresh: &refresh)
+            } catch {
+                fetchFailure = error
             }
+        case .failure(let error):
+            logger.debug("fetch from broker \(leader) failed: \(error)")
+            fetchBackoff[leader] = .now + cluster.configuration.retryBackoff
+            refresh.formUnion(plan.entries.map(\.0.topic))
         }
         if !refresh.isEmpty { cluster.requestMetadataRefresh(topics: refresh) }
-        return progressed
+    }
+
+    /// Waits until a fetch completes or `deadline` passes.
+    func waitForFetch(until deadline: ContinuousClock.Instant) async {
+        let id = nextFetchWaiter
+        nextFetchWaiter += 1
+        let timer = Task { [weak self] in
+            try? await Task.sleep(until: deadline)
+            await self?.wakeFetchWaiter(id)
+        }
+        await withCheckedContinuation { fetchWaiters[id] = $0 }
+        timer.cancel()
+    }
+
+    private func wakeFetchWaiter(_ id: Int) {
+        fetchWaiters.removeValue(forKey: id)?.resume()
+    }
+
+    func wakeFetchWaiters() {
+        let waiters = fetchWaiters.values
+        fetchWaiters = [:]
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Applies one Fetch response: records into the buffer, positions forward, errors handled per
     /// partition. A partition sought while the fetch was out keeps its new position.
-    private func apply(_ response: FetchResponse, plan: FetchPlan, usesTopicIds: Bool, refresh: inout Set<String>) throws -> Bool {
+    private func apply(_ response: FetchResponse, plan: FetchPlan, usesTopicIds: Bool, refresh: inout Set<String>) throws {
         let topLevel = ErrorCode(response.errorCode)
         guard topLevel == .noError else {
-            if topLevel.isRetriable { return false }
+            if topLevel.isRetriable {
+                refresh.formUnion(plan.entries.map(\.0.topic))
+                return
+            }
             throw KafkaClientError.broker(topLevel, "fetch failed")
         }
-        var progressed = false
         for topic in response.responses {
             let name = usesTopicIds ? plan.names[topic.topicId] : topic.topic
             guard let name else { continue }
@@ -114,7 +149,6 @@ extension KafkaConsumer {
                         checkCRCs: configuration.checkCRCs, abortedTransactions: aborted)
                     buffer.append(contentsOf: decoded.records)
                     partitions[tp]?.position = decoded.nextOffset
-                    progressed = true
                 case .offsetOutOfRange:
                     switch configuration.autoOffsetReset {
                     case .earliest, .latest:
@@ -135,7 +169,6 @@ extension KafkaConsumer {
                 }
             }
         }
-        return progressed
     }
 }
 

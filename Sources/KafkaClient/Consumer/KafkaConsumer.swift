@@ -8,7 +8,8 @@ import NIOCore
 /// Either `assign` partitions (optionally `seek`), or set `groupId` and `subscribe` to topics: the group
 /// then decides the assignment (see `KafkaConsumer+Group`). Each `poll` first does what the group needs
 /// (join, rebalance callbacks, auto-commit), then returns the records fetched so far (in offset order per
-/// partition), fetching from every leader in parallel when nothing is buffered. A partition without a
+/// partition); when nothing is buffered it sends a fetch to every leader that has none in flight and
+/// returns as soon as any of them answers with records, so a slow or idle leader delays no other. A partition without a
 /// position starts at the group's committed offset (when `groupId` is set), else per
 /// `auto.offset.reset`. An actor: one poll at a time; seeks and commits between polls or in rebalance
 /// callbacks.
@@ -37,6 +38,16 @@ public actor KafkaConsumer {
     var bufferHead = 0
     var closed = false
     var polling = false
+    /// The fetch in flight to each leader, by the partitions it asks for: at most one per leader, and a
+    /// partition in one fetch at a time (Kafka's fetcher). Fetches outlive the poll that sent them.
+    var fetchesInFlight: [Int32: Set<TopicPartition>] = [:]
+    /// Leaders whose last fetch failed: not asked again before this time (`retry.backoff.ms`).
+    var fetchBackoff: [Int32: ContinuousClock.Instant] = [:]
+    /// A fetch's failure for the next poll to throw (a CRC error, offset out of range with no reset).
+    var fetchFailure: (any Error)?
+    /// Polls waiting for a fetch to complete.
+    var fetchWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    var nextFetchWaiter = 0
     var group = ConsumerGroupState()
     var logger: Logger { cluster.configuration.logger }
 
@@ -175,9 +186,17 @@ public actor KafkaConsumer {
                 continue
             }
             try await resolvePositions()
-            let progressed = try await fetchOnce(maxWait: min(configuration.fetchMaxWait, remaining))
-            if !progressed, bufferHead >= buffer.count {
+            try await startFetches()
+            if let failure = fetchFailure {
+                fetchFailure = nil
+                throw failure
+            }
+            if bufferHead < buffer.count { continue }
+            if fetchesInFlight.isEmpty {
+                // Nothing could be asked (no leader known, or every leader backing off): wait a little.
                 try await Task.sleep(for: min(deadline - clock.now, cluster.configuration.retryBackoff))
+            } else {
+                await waitForFetch(until: deadline)
             }
         }
     }
@@ -187,6 +206,7 @@ public actor KafkaConsumer {
     public func close() async {
         guard !closed else { return }
         closed = true  // first: a poll running concurrently stops instead of rejoining
+        wakeFetchWaiters()
         await closeGroup()
         partitions = [:]
         order = []
