@@ -49,6 +49,8 @@ public struct BenchRun: Sendable {
     public var drainTimeout: Duration = .seconds(30)
     /// The command line's settings, kept in the report.
     public var settingsText: [String: String] = [:]
+    /// Faults to inject into a local cluster while the workload runs.
+    public var faults: FaultRunner?
 
     public init(workload: Workload, client: ClientConfiguration, bootstrap: String) {
         self.workload = workload
@@ -71,6 +73,7 @@ public struct BenchRun: Sendable {
                 throw BenchError("--verify and --history need records of at least \(RecordStamp.size) bytes (the stamp that identifies each record)")
             }
         }
+        try faults?.check()
         let admin = KafkaAdmin(clientConfiguration: client)
         defer { Task { await admin.close() } }
         if let topicSetup {
@@ -93,7 +96,7 @@ public struct BenchRun: Sendable {
             }
             let clock = BenchClock()
             let sampler = BenchSampler(produced: lane, consumed: nil, clock: clock)
-            try await sampled(sampler, progress: progress) { try await fleet.run(clock: clock) }
+            try await sampled(sampler, clock: clock, progress: progress) { try await fleet.run(clock: clock) }
             report.series = sampler.seconds
             let totals = lane.totals()
             report.produced = totals
@@ -113,7 +116,7 @@ public struct BenchRun: Sendable {
             if let target { progress("reading \(target) record(s)") }
             let clock = BenchClock()
             let sampler = BenchSampler(produced: nil, consumed: lane, clock: clock)
-            try await sampled(sampler, progress: progress) { try await fleet.run(clock: clock, records: target) }
+            try await sampled(sampler, clock: clock, progress: progress) { try await fleet.run(clock: clock, records: target) }
             report.series = sampler.seconds
             let totals = lane.totals()
             report.consumed = totals
@@ -137,7 +140,7 @@ public struct BenchRun: Sendable {
             let sampler = BenchSampler(produced: produced, consumed: consumed, clock: clock)
             let producersDone = Milestone()
             let drain = drainTimeout.nanoseconds
-            try await sampled(sampler, progress: progress) {
+            try await sampled(sampler, clock: clock, progress: progress) {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         defer { producersDone.mark(at: clock.elapsedNanos) }
@@ -168,6 +171,7 @@ public struct BenchRun: Sendable {
             lines += errorLines(report.produced!) + errorLines(totals)
         }
 
+        report.faults = faults?.events ?? []
         if let log, let produce = produceSettings {
             let history = log.snapshot
             if let historyPath {
@@ -176,7 +180,7 @@ public struct BenchRun: Sendable {
             }
             if verify {
                 let durability = try await TopicDurability.describe(produce.topic, admin: admin)
-                let promise = durability.promise(acks: produce.producer.acks, maxConcurrentFailures: 0)
+                let promise = durability.promise(acks: produce.producer.acks, maxConcurrentFailures: faults?.maxConcurrentFailures ?? 0)
                 let (checked, verdict) = try await Verification.check(
                     history: history, run: run, topic: produce.topic, client: client, faults: report.faults, promise: promise, progress: progress)
                 report.verification = verdict
@@ -187,14 +191,25 @@ public struct BenchRun: Sendable {
         return Outcome(report: report, durability: nil, lines: lines)
     }
 
-    /// Runs `body` with the sampler printing a line each second; takes the last second after.
-    private func sampled(_ sampler: BenchSampler, progress: @escaping @Sendable (String) -> Void, _ body: () async throws -> Void) async throws {
+    /// Runs `body` with the sampler printing a line each second and the fault schedule running on
+    /// the same clock; takes the last second after, and stops what is left of the schedule.
+    private func sampled(
+        _ sampler: BenchSampler, clock: BenchClock, progress: @escaping @Sendable (String) -> Void, _ body: () async throws -> Void
+    ) async throws {
         let sampling = Task { await sampler.run(progress: progress) }
-        defer {
-            sampling.cancel()
+        let injecting = faults.map { faults in Task { await faults.run(clock: clock, progress: progress) } }
+        defer { sampling.cancel() }
+        do {
+            try await body()
+        } catch {
+            injecting?.cancel()
+            await injecting?.value
             sampler.finish()
+            throw error
         }
-        try await body()
+        injecting?.cancel()
+        await injecting?.value
+        sampler.finish()
     }
 
     private func errorLines(_ totals: LaneTotals) -> [String] {

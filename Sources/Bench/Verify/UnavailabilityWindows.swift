@@ -2,11 +2,21 @@
 /// isolation. Unavailability windows are aligned with them.
 public struct FaultEvent: Sendable, Hashable, Codable, CustomStringConvertible {
     public var timeMs: Int64
+    /// What was done, as a person reads it: `kill 2 (leader(orders,0))`.
     public var action: String
+    /// The fault (kill, restart, pause, resume), when a schedule injected it.
+    public var fault: String?
+    /// The brokers it hit.
+    public var nodes: [Int32]?
+    /// How long injecting it took (a restart waits for the broker to answer).
+    public var durationMs: Int64?
 
-    public init(timeMs: Int64, action: String) {
+    public init(timeMs: Int64, action: String, fault: String? = nil, nodes: [Int32]? = nil, durationMs: Int64? = nil) {
         self.timeMs = timeMs
         self.action = action
+        self.fault = fault
+        self.nodes = nodes
+        self.durationMs = durationMs
     }
 
     public var description: String { "\(action) at \(timeMs) ms" }

@@ -44,6 +44,7 @@ struct BenchConsume: AsyncParsableCommand {
             "consumers": "\(consumers)", "group": group ?? "none", "from": from, "fetch.min.bytes": "\(fetchMinBytes)",
             "fetch.max.wait.ms": "\(fetchMaxWaitMs)",
         ]) { $1 }
+        bench.faults = try options.faultRunner(client: bench.client)
         try await BenchDriver.execute(bench, connection: connection, json: options.json, quiet: options.quiet)
     }
 }

@@ -42,6 +42,7 @@ struct BenchEndToEnd: AsyncParsableCommand {
         bench.verify = verify
         bench.historyPath = history
         bench.settingsText = producer.text.merging(options.text) { $1 }.merging(["rate": "\(rate)", "consumers": "\(consumers)"]) { $1 }
+        bench.faults = try options.faultRunner(client: bench.client)
         try await BenchDriver.execute(bench, connection: connection, json: options.json, quiet: options.quiet)
     }
 }

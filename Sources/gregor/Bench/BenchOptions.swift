@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bench
+import Cluster
 import Foundation
 import KafkaClient
 import KafkaRecords
@@ -73,9 +74,25 @@ struct BenchRunOptions: ParsableArguments {
     @Option(name: .long, help: "Leave this first stretch out of the totals (say 5s).") var warmup: String = "0s"
     @Option(name: .long, help: "Write the report (settings, totals, a series per second) as JSON to FILE.") var json: String?
     @Flag(name: .long, help: "No line per second.") var quiet = false
+    @Option(name: .long, help: ArgumentHelp(
+        "Faults to inject into the local cluster (--dir) while the bench runs, e.g. '10s kill leader(orders,0); 20s restart all'.",
+        discussion: "Each is TIME ACTION TARGET: actions kill, restart, pause, resume; targets a node id, all, controller, leader(TOPIC,PARTITION) or coordinator(GROUP)."))
+    var faults: String?
+    @Option(name: .long, help: "The local cluster's directory, for --faults.") var dir: String = ClusterPlan.defaultDirectory
+
+    /// The fault schedule's runner, when --faults was given.
+    func faultRunner(client: ClientConfiguration) throws -> FaultRunner? {
+        guard let faults else { return nil }
+        do {
+            return FaultRunner(schedule: try FaultSchedule(parsing: faults), directory: ClusterDirectory(dir), client: client)
+        } catch {
+            throw CommandFailure("--faults: \(error.description)")
+        }
+    }
 
     var text: [String: String] {
         var text = ["warmup": warmup]
+        if let faults { text["faults"] = faults }
         if let records { text["records"] = "\(records)" }
         if let duration { text["duration"] = duration }
         return text

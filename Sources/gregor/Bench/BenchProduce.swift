@@ -34,6 +34,7 @@ struct BenchProduce: AsyncParsableCommand {
         bench.verify = verify
         bench.historyPath = history
         bench.settingsText = producer.text.merging(options.text) { $1 }.merging(["rate": rate.map { "\($0)" } ?? "unlimited"]) { $1 }
+        bench.faults = try options.faultRunner(client: bench.client)
         try await BenchDriver.execute(bench, connection: connection, json: options.json, quiet: options.quiet)
     }
 }
