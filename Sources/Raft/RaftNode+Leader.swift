@@ -51,15 +51,16 @@ extension RaftNode {
         }
         noteFetched(r.replicaId, in: &s)
         s.heldFetches[from] = nil
-        if r.fetchOffset >= log.endOffset {
-            s.heldFetches[from] = LeaderState.HeldFetch(request: r, expires: now + configuration.fetchMaxWaitMs)
-            state = .leader(s)
-            advanceHighWatermark(now: now)
-            return
-        }
         state = .leader(s)
         // The fetcher's progress may commit entries; the answer then already carries the new mark.
         advanceHighWatermark(now: now)
+        guard case .leader(var current) = state else { return }
+        let heardCurrentMark = (current.sentHighWatermark[from] ?? -1) >= highWatermark
+        if r.fetchOffset >= log.endOffset, heardCurrentMark {
+            current.heldFetches[from] = LeaderState.HeldFetch(request: r, expires: now + configuration.fetchMaxWaitMs)
+            state = .leader(current)
+            return
+        }
         answerFetch(r, from: from, now: now)
     }
 
@@ -117,6 +118,10 @@ extension RaftNode {
     func sendFetchAnswer(_ response: RaftMessage.FetchResponse, for request: RaftMessage.FetchRequest, to node: Int32) {
         var response = response
         response.answers = request.position
+        if case .leader(var s) = state, response.error == .none {
+            s.sentHighWatermark[node] = response.highWatermark
+            state = .leader(s)
+        }
         send(.fetchResponse(response), to: node)
     }
 

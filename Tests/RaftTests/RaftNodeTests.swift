@@ -72,6 +72,23 @@ struct RaftNodeTests {
         #expect(leader.isActiveLeader)
     }
 
+    @Test func aCaughtUpFetcherThatHasNotHeardTheHighWatermarkIsAnsweredAtOnce() {
+        let leader = electedLeader()
+        let caughtUp = RaftMessage.FetchRequest(replicaId: 3, currentLeaderEpoch: leader.epoch, fetchOffset: 1, lastFetchedEpoch: leader.epoch)
+        // Node 2's fetch commits the LeaderChange entry; node 3 then fetches with nothing new to read.
+        _ = leader.handle(.fetchRequest(.init(replicaId: 2, currentLeaderEpoch: leader.epoch, fetchOffset: 1, lastFetchedEpoch: leader.epoch)), from: 2, now: 5002)
+        #expect(leader.highWatermark == 1)
+        // Node 3 has not heard that mark: it gets it now instead of waiting out fetchMaxWaitMs.
+        let first = leader.handle(.fetchRequest(caughtUp), from: 3, now: 5003)
+        guard case .fetchResponse(let answer)? = first.messages.first?.message else { Issue.record("not answered: \(first.messages)"); return }
+        #expect(answer.highWatermark == 1 && answer.entries.isEmpty)
+        // Having heard it, node 3's next fetch waits for news.
+        let second = leader.handle(.fetchRequest(caughtUp), from: 3, now: 5004)
+        #expect(second.messages.isEmpty)
+        guard case .leader(let state) = leader.state else { return }
+        #expect(state.heldFetches[3] != nil)
+    }
+
     @Test func entriesOfOlderEpochsCommitOnlyWithTheNewLeaderChange() {
         // Node 1 wins epoch 2 holding two entries of epoch 1: they commit only once a majority also
         // has its LeaderChange entry (offset 2), never by counting copies of the old entries.

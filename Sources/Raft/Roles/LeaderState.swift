@@ -22,6 +22,11 @@ public struct LeaderState: Sendable, Hashable {
     public var voters: [Int32: ReplicaProgress]
     public var observers: [Int32: ReplicaProgress] = [:]
     public var heldFetches: [Int32: HeldFetch] = [:]
+    /// The high watermark each fetcher last heard from this leader. A fetch from one that has not yet
+    /// heard the current mark is answered at once rather than held, so followers (and the brokers'
+    /// metadata images) learn of commits without waiting out `fetchMaxWaitMs` (KIP-1166's aim, inferred
+    /// here on the leader's side, as Fetch v16 carries no high watermark from the follower).
+    public var sentHighWatermark: [Int32: Int64] = [:]
     /// Voters that have not yet answered BeginQuorumEpoch nor fetched in this epoch.
     public var unacknowledged: Set<Int32>
     public var nextBeginQuorumResend: Int64
