@@ -45,8 +45,9 @@ extension ClusterClient {
             var byLeader: [Int32: [TopicPartition: OffsetSpec]] = [:]
             for (tp, spec) in remaining {
                 guard metadata.partition(tp) != nil else {
-                    results[tp] = .failure(KafkaClientError(.unknownTopicOrPartition, "\(tp) does not exist"))
-                    remaining[tp] = nil
+                    // The broker that answered Metadata may not have replayed a new topic yet: ask again
+                    // (below) before calling it missing.
+                    if attempt == 3 { results[tp] = .failure(KafkaClientError(.unknownTopicOrPartition, "\(tp) does not exist")) }
                     continue
                 }
                 guard let leader = metadata.leader(for: tp) else { continue }

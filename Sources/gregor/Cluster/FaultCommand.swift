@@ -21,6 +21,13 @@ struct FaultTarget: ParsableArguments {
     @OptionGroup var location: ClusterDirectoryOption
 
     var faults: ProcessFaults { ProcessFaults(directory: location.directory) }
+
+    /// Injects a fault, prints its line and appends it to the cluster's `faults.log`.
+    func inject(_ action: String, _ body: (ProcessFaults) async throws -> String) async throws {
+        let line = try await clusterOperation { try await body(faults) }
+        FaultLog.append("gregor fault \(action) \(node): \(line)", in: location.directory)
+        print(line)
+    }
 }
 
 /// `gregor fault kill NODE`.
@@ -30,7 +37,7 @@ struct FaultKill: AsyncParsableCommand {
         discussion: "Example:\n  gregor fault kill 2")
     @OptionGroup var target: FaultTarget
 
-    func run() async throws { print(try await clusterOperation { try await target.faults.kill(target.node) }) }
+    func run() async throws { try await target.inject("kill") { try await $0.kill(target.node) } }
 }
 
 /// `gregor fault restart NODE`.
@@ -44,7 +51,7 @@ struct FaultRestart: AsyncParsableCommand {
 
     func run() async throws {
         let timeout = Duration.milliseconds(Int64(self.timeout * 1000))
-        print(try await clusterOperation { try await target.faults.restart(target.node, timeout: timeout, progress: printProgress) })
+        try await target.inject("restart") { try await $0.restart(target.node, timeout: timeout, progress: printProgress) }
     }
 }
 
@@ -55,7 +62,7 @@ struct FaultPause: AsyncParsableCommand {
         discussion: "Example:\n  gregor fault pause 3")
     @OptionGroup var target: FaultTarget
 
-    func run() async throws { print(try await clusterOperation { try await target.faults.pause(target.node) }) }
+    func run() async throws { try await target.inject("pause") { try await $0.pause(target.node) } }
 }
 
 /// `gregor fault resume NODE`.
@@ -64,5 +71,5 @@ struct FaultResume: AsyncParsableCommand {
         commandName: "resume", abstract: "Continue a paused broker with SIGCONT.", discussion: "Example:\n  gregor fault resume 3")
     @OptionGroup var target: FaultTarget
 
-    func run() async throws { print(try await clusterOperation { try await target.faults.resume(target.node) }) }
+    func run() async throws { try await target.inject("resume") { try await $0.resume(target.node) } }
 }
