@@ -45,6 +45,6 @@ struct BenchConsume: AsyncParsableCommand {
             "fetch.max.wait.ms": "\(fetchMaxWaitMs)",
         ]) { $1 }
         bench.faults = try options.faultRunner(client: bench.client)
-        try await BenchDriver.execute(bench, connection: connection, json: options.json, quiet: options.quiet)
+        try await BenchDriver.execute(bench, connection: connection, options: options)
     }
 }

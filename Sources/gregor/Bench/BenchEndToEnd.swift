@@ -43,6 +43,6 @@ struct BenchEndToEnd: AsyncParsableCommand {
         bench.historyPath = history
         bench.settingsText = producer.text.merging(options.text) { $1 }.merging(["rate": "\(rate)", "consumers": "\(consumers)"]) { $1 }
         bench.faults = try options.faultRunner(client: bench.client)
-        try await BenchDriver.execute(bench, connection: connection, json: options.json, quiet: options.quiet)
+        try await BenchDriver.execute(bench, connection: connection, options: options)
     }
 }

@@ -73,6 +73,7 @@ struct BenchRunOptions: ParsableArguments {
     @Option(name: .long, help: "Stop after this long (500ms, 30s, 2m); after the warm-up.") var duration: String?
     @Option(name: .long, help: "Leave this first stretch out of the totals (say 5s).") var warmup: String = "0s"
     @Option(name: .long, help: "Write the report (settings, totals, a series per second) as JSON to FILE.") var json: String?
+    @Option(name: .long, help: "Draw throughput and latency over time, with the faults, as SVG to FILE.") var svg: String?
     @Flag(name: .long, help: "No line per second.") var quiet = false
     @Option(name: .long, help: ArgumentHelp(
         "Faults to inject into the local cluster (--dir) while the bench runs, e.g. '10s kill leader(orders,0); 20s restart all'.",
@@ -102,7 +103,8 @@ struct BenchRunOptions: ParsableArguments {
 /// Runs a bench from the command line: Ctrl-C stops it early (what was measured is still reported),
 /// the live line goes to standard error, the summary to standard output.
 enum BenchDriver {
-    static func execute(_ run: BenchRun, connection: ConnectionOptions, json: String?, quiet: Bool) async throws {
+    static func execute(_ run: BenchRun, connection: ConnectionOptions, options: BenchRunOptions) async throws {
+        let (json, svg, quiet) = (options.json, options.svg, options.quiet)
         let stop = StopSignal()
         let interrupt = InterruptFlag()
         let watcher = Task {
@@ -132,6 +134,14 @@ enum BenchDriver {
                 throw CommandFailure("cannot write \(json): \(error.localizedDescription)")
             }
             print("report written to \(json)")
+        }
+        if let svg {
+            do {
+                try Data(SVGChart.render(outcome.report).utf8).write(to: URL(fileURLWithPath: svg))
+            } catch {
+                throw CommandFailure("cannot write \(svg): \(error.localizedDescription)")
+            }
+            print("chart written to \(svg)")
         }
         if outcome.report.verification?.violated == true { throw ExitCode(2) }
     }

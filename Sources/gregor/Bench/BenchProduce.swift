@@ -35,6 +35,6 @@ struct BenchProduce: AsyncParsableCommand {
         bench.historyPath = history
         bench.settingsText = producer.text.merging(options.text) { $1 }.merging(["rate": rate.map { "\($0)" } ?? "unlimited"]) { $1 }
         bench.faults = try options.faultRunner(client: bench.client)
-        try await BenchDriver.execute(bench, connection: connection, json: options.json, quiet: options.quiet)
+        try await BenchDriver.execute(bench, connection: connection, options: options)
     }
 }
