@@ -12,6 +12,7 @@ import subprocess
 import confluent_kafka as ck
 import confluent_kafka.admin as cka
 
+from local_cluster import up
 from support import run
 
 
@@ -141,3 +142,46 @@ def test_bad_settings_get_one_clear_line(gregor_bin, shared_broker):
     sizes = bench(gregor_bin, shared_broker.bootstrap, "produce", "--topic", "bench-bad", "--records", "1",
                   "--record-size", "abc", check=False)
     assert sizes.returncode != 0 and "record size 'abc' is not a number of bytes" in sizes.stderr
+
+
+def test_e2e_with_a_kill_and_restart_schedule_verifies_clean(cluster, tmp_path):
+    port, _ = up(cluster, brokers=3)
+    bootstrap = ",".join(f"127.0.0.1:{port + i}" for i in range(3))
+    report_path, chart_path = tmp_path / "chaos.json", tmp_path / "chaos.svg"
+    result = cluster.gregor(
+        "bench", "e2e", "--bootstrap", bootstrap, "--topic", "bench-chaos", "--partitions", "3",
+        "--replication-factor", "3", "--config", "min.insync.replicas=2", "--rate", "1000", "--duration", "12s",
+        "--faults", "3s kill leader(bench-chaos,0); 7s restart all", "--verify",
+        "--json", str(report_path), "--svg", str(chart_path), timeout=240)
+    assert "fault at 3s: kill " in result.stderr and "(leader(bench-chaos,0))" in result.stderr
+    assert "fault at 7s: restart " in result.stderr
+    assert "lost 0, duplicated 0, moved 0, reordered 0, unexpected 0" in result.stdout, result.stdout
+    report = json.loads(report_path.read_text())
+    kill, restart = report["faults"]
+    assert kill["fault"] == "kill" and len(kill["nodes"]) == 1 and 3000 <= kill["timeMs"] < 4000
+    assert restart["fault"] == "restart" and sorted(restart["nodes"]) == [1, 2, 3]
+    assert restart["nodes"][0] == kill["nodes"][0]  # the broker that was down comes back first
+    verification = report["verification"]
+    assert verification["acknowledged"] == verification["readBack"] == report["produced"]["records"] > 10000
+    assert verification["promisedNoLoss"] is True and verification["violated"] is False
+    # Kafka's promise holds: one broker down at a time, acks=all, min.insync.replicas=2.
+    assert report["consumed"]["records"] == report["produced"]["records"]
+
+    chart = chart_path.read_text()
+    assert chart.startswith("<svg") and chart.rstrip().endswith("</svg>")
+    assert f"kill {kill['nodes'][0]} (leader(bench-chaos,0))" in chart
+    assert f"broker {kill['nodes'][0]} down" in chart
+    assert chart.count("<polyline") == 5  # produced, consumed, p50, p99, max
+
+    log = (tmp_path / "cluster" / "faults.log").read_text()
+    assert "bench: fault at 3s: kill" in log and "bench: fault at 7s: restart" in log
+
+
+def test_a_fault_schedule_that_cannot_be_parsed_is_refused_before_the_run(gregor_bin, shared_broker):
+    bad = bench(gregor_bin, shared_broker.bootstrap, "e2e", "--topic", "bench-bad-faults", "--duration", "1s",
+                "--faults", "3s explode 2", check=False)
+    assert bad.returncode != 0
+    assert "unknown fault 'explode'" in bad.stderr and "kill, restart, pause, resume" in bad.stderr
+    no_cluster = bench(gregor_bin, shared_broker.bootstrap, "e2e", "--topic", "bench-bad-faults", "--duration", "1s",
+                       "--faults", "1s kill 2", "--dir", "/nonexistent/gregor-cluster", check=False)
+    assert no_cluster.returncode != 0 and "--faults needs a local cluster" in no_cluster.stderr

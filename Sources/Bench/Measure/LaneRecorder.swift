@@ -11,6 +11,15 @@ public struct IntervalStats: Sendable, Codable, Hashable {
     public var errors: Int64
     public var latency: LatencySummary?
 
+    public init(second: Int, warmup: Bool, records: Int64, bytes: Int64, errors: Int64, latency: LatencySummary?) {
+        self.second = second
+        self.warmup = warmup
+        self.records = records
+        self.bytes = bytes
+        self.errors = errors
+        self.latency = latency
+    }
+
     public var megabytes: Double { Double(bytes) / 1_048_576 }
 }
 

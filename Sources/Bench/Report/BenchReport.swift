@@ -7,6 +7,12 @@ public struct BenchReport: Sendable, Codable {
         public var second: Int
         public var produced: IntervalStats?
         public var consumed: IntervalStats?
+
+        public init(second: Int, produced: IntervalStats?, consumed: IntervalStats?) {
+            self.second = second
+            self.produced = produced
+            self.consumed = consumed
+        }
     }
 
     /// produce, consume or e2e.

@@ -1,0 +1,58 @@
+import Bench
+import Testing
+
+/// Fault schedules as people write them, and the chart that shows them.
+@Suite struct FaultScheduleTests {
+    @Test func theIssuesExampleParses() throws {
+        let schedule = try FaultSchedule(parsing: "20s restart all; 10s kill leader(orders,0); 25s pause controller ; 30s resume 2; 1500ms kill coordinator(dashboard)")
+        #expect(schedule.entries == [
+            .init(at: .milliseconds(1500), action: .kill, target: .coordinator(group: "dashboard")),
+            .init(at: .seconds(10), action: .kill, target: .leader(topic: "orders", partition: 0)),
+            .init(at: .seconds(20), action: .restart, target: .all),
+            .init(at: .seconds(25), action: .pause, target: .controller),
+            .init(at: .seconds(30), action: .resume, target: .node(2)),
+        ])
+        #expect(schedule.description.hasPrefix("1.5s kill coordinator(dashboard); 10s kill leader(orders,0); 20s restart all"))
+        #expect(schedule.entries[1].description == "10s kill leader(orders,0)")
+        #expect(try FaultSchedule(parsing: "10s kill leader(orders, 3)").entries[0].target == .leader(topic: "orders", partition: 3))
+    }
+
+    @Test func mistakesAreExplained() {
+        func message(_ text: String) -> String {
+            do {
+                _ = try FaultSchedule(parsing: text)
+                return "parsed"
+            } catch {
+                return error.description
+            }
+        }
+        #expect(message("10s explode 2").contains("unknown fault 'explode'"))
+        #expect(message("soon kill 2").contains("is not a duration"))
+        #expect(message("10s kill").contains("TIME ACTION TARGET"))
+        #expect(message("10s kill leader(orders)").contains("leader(TOPIC,PARTITION)"))
+        #expect(message("10s kill broker-2").contains("unknown fault target 'broker-2'"))
+        #expect(message(" ; ").contains("no fault"))
+    }
+
+    @Test func theChartShowsFaultsDowntimeAndBothLanes() {
+        var report = BenchReport(kind: "e2e", topic: "orders", bootstrap: "127.0.0.1:9092", startedAt: "2026-11-22T00:00:00Z", settings: ["rate": "1000", "acks": "all"])
+        let latency = LatencySummary(count: 1000, mean: 2, p50: 1.5, p90: 3, p95: 4, p99: 8, p999: 20, p9999: 30, max: 40)
+        for second in 1...10 {
+            let stats = IntervalStats(second: second, warmup: false, records: 1000, bytes: 100_000, errors: 0, latency: latency)
+            report.series.append(.init(second: second, produced: stats, consumed: stats))
+        }
+        report.produced = LaneTotals(records: 10_000, bytes: 1_000_000, errors: 0, seconds: 10, latency: latency, firstErrors: [])
+        report.consumed = report.produced
+        report.faults = [
+            FaultEvent(timeMs: 3000, action: "kill 2 (leader(orders,0))", fault: "kill", nodes: [2], durationMs: 20),
+            FaultEvent(timeMs: 7000, action: "restart 2, 1, 3", fault: "restart", nodes: [2, 1, 3], durationMs: 3000),
+        ]
+        let svg = SVGChart.render(report)
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        #expect(svg.contains("gregor bench e2e · orders · 1000 rec/s · acks=all"))
+        #expect(svg.contains(">kill 2 (leader(orders,0))</text>") && svg.contains(">restart 2, 1, 3</text>"))
+        #expect(svg.contains("<title>broker 2 down</title>"))
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 5)
+        #expect(svg.contains("end-to-end latency (ms)"))
+    }
+}
