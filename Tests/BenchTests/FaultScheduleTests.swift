@@ -56,3 +56,31 @@ import Testing
         #expect(svg.contains("end-to-end latency (ms)"))
     }
 }
+
+/// Chaos schedules: the same seed gives the same schedule; never more than one broker down; healed
+/// before the quiet end.
+@Suite struct ChaosScheduleTests {
+    @Test func aSeedReplaysItsScheduleAndKeepsThePromise() {
+        for seed in UInt64(1)...200 {
+            let schedule = ChaosSchedule.generate(seed: seed, duration: .seconds(60), brokers: [1, 2, 3])
+            #expect(schedule == ChaosSchedule.generate(seed: seed, duration: .seconds(60), brokers: [1, 2, 3]))
+            var down: Set<Int32> = []
+            for entry in schedule.entries {
+                guard case .node(let node) = entry.target else { Issue.record("chaos targets node ids: \(entry)"); continue }
+                switch entry.action {
+                case .kill, .pause:
+                    #expect(!down.contains(node))
+                    down.insert(node)
+                case .resume:
+                    #expect(down.remove(node) != nil)
+                case .restart:
+                    if down.remove(node) == nil { #expect(down.isEmpty, "a bounce while another broker is down: \(schedule)") }
+                }
+                #expect(down.count <= 1, "seed \(seed): \(schedule)")
+                #expect(entry.at <= .seconds(48))
+            }
+            #expect(down.isEmpty, "seed \(seed) ends with brokers down: \(schedule)")
+        }
+        #expect(ChaosSchedule.generate(seed: 1, duration: .seconds(60), brokers: [1, 2, 3]) != ChaosSchedule.generate(seed: 2, duration: .seconds(60), brokers: [1, 2, 3]))
+    }
+}

@@ -185,3 +185,22 @@ def test_a_fault_schedule_that_cannot_be_parsed_is_refused_before_the_run(gregor
     no_cluster = bench(gregor_bin, shared_broker.bootstrap, "e2e", "--topic", "bench-bad-faults", "--duration", "1s",
                        "--faults", "1s kill 2", "--dir", "/nonexistent/gregor-cluster", check=False)
     assert no_cluster.returncode != 0 and "--faults needs a local cluster" in no_cluster.stderr
+
+
+def test_chaos_replays_its_seed_and_verifies_and_compare_reads_the_reports(cluster, tmp_path):
+    port, _ = up(cluster, brokers=3)
+    bootstrap = ",".join(f"127.0.0.1:{port + i}" for i in range(3))
+    first = cluster.gregor("bench", "chaos", "--bootstrap", bootstrap, "--seed", "11", "--duration", "12s",
+                           "--rate", "500", "--json", str(tmp_path / "chaos.json"), "--quiet", timeout=240)
+    schedule = next(line for line in first.stderr.splitlines() if line.startswith("chaos seed 11: "))
+    assert "kill" in schedule or "pause" in schedule or "restart" in schedule
+    assert "verified: every acknowledged record was read back once" in first.stdout, first.stdout
+    report = json.loads((tmp_path / "chaos.json").read_text())
+    assert report["settings"]["seed"] == "11" and report["settings"]["faults"] == schedule.split(": ", 1)[1]
+    assert report["faults"] and all("failed" not in fault["action"] for fault in report["faults"])
+    assert report["verification"]["promisedNoLoss"] is True and report["verification"]["lost"] == 0
+
+    # The same report compared with itself: every ratio is 1.
+    compared = run([cluster.binary, "bench", "compare", str(tmp_path / "chaos.json"), str(tmp_path / "chaos.json")]).stdout
+    rows = [line for line in compared.splitlines() if line.startswith(("produced records/s", "end-to-end latency p99 ms"))]
+    assert len(rows) == 2 and all(row.split()[-1] in ("1.00", "=") for row in rows), compared

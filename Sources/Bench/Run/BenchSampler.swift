@@ -28,10 +28,14 @@ final class BenchSampler: Sendable {
         }
     }
 
-    /// The last, partial second, taken when the run ends.
+    /// The last, partial second, taken when the run ends (left out when nothing happened in it).
     func finish() {
         let second = Int((clock.elapsedNanos + 999_999_999) / 1_000_000_000)
-        if series.withLock({ $0.last?.second ?? 0 }) < second { _ = sample(second: second) }
+        guard series.withLock({ $0.last?.second ?? 0 }) < second else { return }
+        let entry = BenchReport.Second(
+            second: second, produced: produced?.takeInterval(second: second), consumed: consumed?.takeInterval(second: second))
+        let empty = [entry.produced, entry.consumed].allSatisfy { ($0?.records ?? 0) == 0 && ($0?.errors ?? 0) == 0 }
+        if !empty || series.withLock({ $0.isEmpty }) { series.withLock { $0.append(entry) } }
     }
 
     private func sample(second: Int) -> BenchReport.Second {

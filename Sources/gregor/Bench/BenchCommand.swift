@@ -14,5 +14,5 @@ struct BenchCommand: AsyncParsableCommand {
             Each prints a line per second, then the lines Kafka's own perf tools print (so the figures
             compare) and HdrHistogram percentiles. docs/benchmarks.md explains how to read them.
             """,
-        subcommands: [BenchProduce.self, BenchConsume.self, BenchEndToEnd.self, BenchVerify.self])
+        subcommands: [BenchProduce.self, BenchConsume.self, BenchEndToEnd.self, BenchVerify.self, BenchCompare.self, BenchChaos.self])
 }

@@ -41,7 +41,7 @@ struct BenchEndToEnd: AsyncParsableCommand {
         bench.topicSetup = try topic.setup()
         bench.verify = verify
         bench.historyPath = history
-        bench.settingsText = producer.text.merging(options.text) { $1 }.merging(["rate": "\(rate)", "consumers": "\(consumers)"]) { $1 }
+        bench.settingsText = producer.text.merging(options.text) { $1 }.merging(["rate": rateText(rate), "consumers": "\(consumers)"]) { $1 }
         bench.faults = try options.faultRunner(client: bench.client)
         try await BenchDriver.execute(bench, connection: connection, options: options)
     }

@@ -146,3 +146,8 @@ enum BenchDriver {
         if outcome.report.verification?.violated == true { throw ExitCode(2) }
     }
 }
+
+/// A rate as the report keeps it: `1000`, not `1000.0`.
+func rateText(_ rate: Double) -> String {
+    rate == rate.rounded() && abs(rate) < 1e15 ? "\(Int(rate))" : "\(rate)"
+}

@@ -33,7 +33,7 @@ struct BenchProduce: AsyncParsableCommand {
         bench.topicSetup = try topic.setup()
         bench.verify = verify
         bench.historyPath = history
-        bench.settingsText = producer.text.merging(options.text) { $1 }.merging(["rate": rate.map { "\($0)" } ?? "unlimited"]) { $1 }
+        bench.settingsText = producer.text.merging(options.text) { $1 }.merging(["rate": rate.map(rateText) ?? "unlimited"]) { $1 }
         bench.faults = try options.faultRunner(client: bench.client)
         try await BenchDriver.execute(bench, connection: connection, options: options)
     }
