@@ -75,7 +75,19 @@ public struct BenchRun: Sendable {
         }
         try faults?.check()
         let admin = KafkaAdmin(clientConfiguration: client)
-        defer { Task { await admin.close() } }
+        do {
+            let outcome = try await run(admin: admin, keepsHistory: keepsHistory, stop: stop, progress: progress)
+            await admin.close()
+            return outcome
+        } catch {
+            await admin.close()
+            throw error
+        }
+    }
+
+    private func run(
+        admin: KafkaAdmin, keepsHistory: Bool, stop: StopSignal, progress: @escaping @Sendable (String) -> Void
+    ) async throws -> Outcome {
         if let topicSetup {
             progress("\(workload.topic): " + (try await topicSetup.ensure(admin)).description)
         }
@@ -84,92 +96,18 @@ public struct BenchRun: Sendable {
         var report = BenchReport(
             kind: workload.name, topic: workload.topic, bootstrap: bootstrap, startedAt: ISO8601DateFormatter().string(from: Date()),
             settings: settingsText)
-        var lines: [String] = []
 
+        let measured: Measured
         switch workload {
-        case .produce(let settings):
-            let lane = LaneRecorder(warmupNanos: settings.warmup.nanoseconds)
-            let fleet = try ProducerFleet(settings: settings, client: client, run: run, lane: lane, log: log, stop: stop)
-            do { try await fleet.prepare() } catch {
-                await fleet.close()
-                throw error
-            }
-            let clock = BenchClock()
-            let sampler = BenchSampler(produced: lane, consumed: nil, clock: clock)
-            try await sampled(sampler, clock: clock, progress: progress) { try await fleet.run(clock: clock) }
-            report.series = sampler.seconds
-            let totals = lane.totals()
-            report.produced = totals
-            lines.append(SummaryText.producer(totals))
-            if let latency = totals.latency { lines.append(SummaryText.percentiles("produce", latency)) }
-            lines += errorLines(totals)
-
-        case .consume(let settings):
-            let lane = LaneRecorder(warmupNanos: settings.warmup.nanoseconds)
-            let fleet = try ConsumerFleet(settings: settings, client: client, lane: lane, stop: stop)
-            let backlog: Int64
-            do { backlog = try await fleet.prepare() } catch {
-                await fleet.close()
-                throw error
-            }
-            let target = settings.records ?? (settings.duration == nil ? backlog : nil)
-            if let target { progress("reading \(target) record(s)") }
-            let clock = BenchClock()
-            let sampler = BenchSampler(produced: nil, consumed: lane, clock: clock)
-            try await sampled(sampler, clock: clock, progress: progress) { try await fleet.run(clock: clock, records: target) }
-            report.series = sampler.seconds
-            let totals = lane.totals()
-            report.consumed = totals
-            lines.append(SummaryText.consumer(totals, startWallNanos: clock.startWallNanos, firstRecordNanos: fleet.firstRecordNanos, endNanos: fleet.lastRecordNanos))
-            lines += errorLines(totals)
-
+        case .produce(let settings): measured = try await runProduce(settings, run: run, log: log, stop: stop, progress: progress)
+        case .consume(let settings): measured = try await runConsume(settings, stop: stop, progress: progress)
         case .endToEnd(let produce, let consume):
-            let produced = LaneRecorder(warmupNanos: produce.warmup.nanoseconds)
-            let consumed = LaneRecorder(warmupNanos: produce.warmup.nanoseconds)
-            let consumers = try ConsumerFleet(settings: consume, client: client, lane: consumed, stop: stop, endToEndRun: run)
-            let producers = try ProducerFleet(settings: produce, client: client, run: run, lane: produced, log: log, stop: stop)
-            do {
-                try await consumers.prepare()
-                try await producers.prepare()
-            } catch {
-                await producers.close()
-                await consumers.close()
-                throw error
-            }
-            let clock = BenchClock()
-            let sampler = BenchSampler(produced: produced, consumed: consumed, clock: clock)
-            let producersDone = Milestone()
-            let drain = drainTimeout.nanoseconds
-            try await sampled(sampler, clock: clock, progress: progress) {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        defer { producersDone.mark(at: clock.elapsedNanos) }
-                        try await producers.run(clock: clock)
-                    }
-                    group.addTask {
-                        try await consumers.run(clock: clock, records: nil) {
-                            guard let done = producersDone.reachedAt else { return false }
-                            return consumers.endToEndReceived >= produced.allRecords || clock.elapsedNanos - done > drain
-                        }
-                    }
-                    try await group.waitForAll()
-                }
-            }
-            report.series = sampler.seconds
-            report.produced = produced.totals()
-            let totals = consumed.totals()
-            report.consumed = totals
-            if let latency = totals.latency {
-                lines.append(SummaryText.endToEnd(latency))
-                lines.append(SummaryText.percentiles("end-to-end", latency))
-            } else {
-                lines.append("no record of this run reached a consumer")
-            }
-            if let latency = report.produced?.latency { lines.append(SummaryText.percentiles("produce (acknowledgement)", latency)) }
-            let missing = produced.allRecords - consumers.endToEndReceived
-            if missing > 0 { lines.append("\(missing) acknowledged record(s) did not reach a consumer within \(drainTimeout) of the last send") }
-            lines += errorLines(report.produced!) + errorLines(totals)
+            measured = try await runEndToEnd(produce, consume, run: run, log: log, stop: stop, progress: progress)
         }
+        report.series = measured.series
+        report.produced = measured.produced
+        report.consumed = measured.consumed
+        var lines = measured.lines
 
         report.faults = faults?.events ?? []
         if let log, let produce = produceSettings {
@@ -189,31 +127,5 @@ public struct BenchRun: Sendable {
             }
         }
         return Outcome(report: report, durability: nil, lines: lines)
-    }
-
-    /// Runs `body` with the sampler printing a line each second and the fault schedule running on
-    /// the same clock; takes the last second after, and stops what is left of the schedule.
-    private func sampled(
-        _ sampler: BenchSampler, clock: BenchClock, progress: @escaping @Sendable (String) -> Void, _ body: () async throws -> Void
-    ) async throws {
-        let sampling = Task { await sampler.run(progress: progress) }
-        let injecting = faults.map { faults in Task { await faults.run(clock: clock, progress: progress) } }
-        defer { sampling.cancel() }
-        do {
-            try await body()
-        } catch {
-            injecting?.cancel()
-            await injecting?.value
-            sampler.finish()
-            throw error
-        }
-        injecting?.cancel()
-        await injecting?.value
-        sampler.finish()
-    }
-
-    private func errorLines(_ totals: LaneTotals) -> [String] {
-        guard totals.errors > 0 else { return [] }
-        return ["\(totals.errors) error(s); the first: " + totals.firstErrors.joined(separator: "; ")]
     }
 }
