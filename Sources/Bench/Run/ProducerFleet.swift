@@ -77,8 +77,8 @@ public final class ProducerFleet: Sendable {
         let producerId = Int32(number)
         let quota = quota(of: number)
         let interval = settings.rate.map { 1e9 * Double(settings.producers) / $0 }
-        let endNanos = settings.duration.map { (settings.warmup + $0).nanoseconds }
         let startNanos = clock.elapsedNanos
+        let endNanos = settings.duration.map { startNanos + (settings.warmup + $0).nanoseconds }
         var random = BenchRandom(seed: UInt64(run) &* 31 &+ UInt64(number))
         var scratch = ByteBuffer(bytes: padding.bytes)
         var sequence: Int64 = 0
@@ -90,8 +90,13 @@ public final class ProducerFleet: Sendable {
             if let interval {
                 let intended = startNanos + Int64(Double(sequence) * interval)
                 if let endNanos, intended >= endNanos { break }
-                if intended - sendNanos > 1_000_000 { try await clock.sleep(untilElapsed: intended) }
-                sendNanos = intended
+                if intended - sendNanos > 1_000_000 {
+                    try await clock.sleep(untilElapsed: intended)
+                    sendNanos = clock.elapsedNanos
+                }
+                // Late (the loop or the cluster held it up): count from when it was due. Early (less
+                // than a millisecond, not worth a sleep): count from when it really went.
+                sendNanos = min(intended, sendNanos)
             }
             let size = settings.recordSizes.next(using: &random)
             scratch.moveReaderIndex(to: 0)
