@@ -40,11 +40,26 @@ struct BrokerStack: Sendable {
             },
             clock: WallClock.milliseconds, logger: logger)
         if startMetadata { try await metadata.start(host: config.advertisedHost, port: Int32(config.advertisedPort)) }
+        let metrics = BrokerMetrics()
         let isrChanges = IsrChangeSender(
-            metadata: metadata, nodeId: config.nodeId, backoffMs: config.replicaFetchBackoffMs, clock: WallClock.milliseconds, logger: logger)
+            metadata: metadata, nodeId: config.nodeId, backoffMs: config.replicaFetchBackoffMs, clock: WallClock.milliseconds, logger: logger,
+            metrics: metrics)
+        let nodeId = config.nodeId
+        metrics.readState { [replicas, metadata] in
+            var state = BrokerMetrics.BrokerState()
+            for partition in replicas.allPartitions {
+                state.partitions += 1
+                guard partition.isLeader else { continue }
+                state.leaders += 1
+                if partition.isUnderReplicated { state.underReplicatedPartitions += 1 }
+                state.producePurgatorySize += partition.acknowledgements.count
+            }
+            state.activeController = metadata.controllerId.id == nodeId
+            return state
+        }
         let context = BrokerContext(
             config: config, metadata: metadata.cache, controller: metadata, replicas: replicas, groups: groups,
-            alterPartitions: isrChanges, clock: WallClock.milliseconds, logger: logger)
+            alterPartitions: isrChanges, metrics: metrics, clock: WallClock.milliseconds, logger: logger)
         return BrokerStack(
             config: config, logManager: logManager, metadata: metadata, replicas: replicas, groups: groups, context: context,
             router: router(context, logger: logger))
@@ -58,7 +73,7 @@ struct BrokerStack: Sendable {
 
     /// Every API Gregor serves, one handler each; ApiVersions is built from the others.
     static func router(_ broker: BrokerContext, logger: Logger) -> RequestRouter {
-        var router = RequestRouter(logger: logger)
+        var router = RequestRouter(logger: logger, metrics: broker.metrics)
         router.register(ProduceHandler(broker: broker))
         router.register(FetchHandler(broker: broker))
         router.register(ListOffsetsHandler(broker: broker))

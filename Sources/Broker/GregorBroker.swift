@@ -43,12 +43,16 @@ public final class GregorBroker: Sendable {
             metadata: stack.metadata, heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
             sessionTimeoutMs: config.brokerSessionTimeoutMs, logger: logger)
         // Services stop in reverse order: the controlled shutdown first, the listener last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server), .init(service: quorum), .init(service: replication), .init(service: maintenance),
+            .init(service: groupTimers), .init(service: lifecycle),
+        ]
+        if let adminHost = config.adminHost, let adminPort = config.adminPort {
+            services.insert(.init(service: AdminServer(host: adminHost, port: adminPort, metrics: stack.context.metrics, logger: logger)), at: 0)
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: server), .init(service: quorum), .init(service: replication), .init(service: maintenance),
-                    .init(service: groupTimers), .init(service: lifecycle),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -47,6 +47,9 @@ struct BrokerCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Exit when the process that started this one exits (used by local clusters and tests).")
     var exitWithParent = false
 
+    @Option(name: .long, help: "Serve Prometheus metrics at http://HOST:PORT/metrics (the admin endpoint; off by default).")
+    var admin: String?
+
     @Option(name: .long, help: "Stop when this cluster file (written by `gregor cluster up`) is gone or no longer lists this process.")
     var clusterFile: String?
 
@@ -68,9 +71,14 @@ struct BrokerCommand: AsyncParsableCommand {
         }
         if let controllerVoters { properties["controller.quorum.voters"] = controllerVoters }
         if fsync == .always { properties["log.flush.interval.messages"] = "1" }
-        let brokerConfig = BrokerConfig(
+        var brokerConfig = BrokerConfig(
             nodeId: nodeId, listenHost: listenHost, listenPort: listenPort, advertisedHost: advertised?.0,
             advertisedPort: advertised?.1, dataDirectory: dataDir, properties: properties)
+        if let admin {
+            let (host, port) = try HostPort.parse(admin, option: "--admin")
+            brokerConfig.adminHost = host
+            brokerConfig.adminPort = port
+        }
         let logger = {
             var logger = Logger(label: "gregor.broker.\(nodeId)")
             logger.logLevel = logLevel
@@ -79,8 +87,9 @@ struct BrokerCommand: AsyncParsableCommand {
         if exitWithParent { ParentWatch.start() }
         if let clusterFile { ClusterFileWatch.start(path: clusterFile) }
         do {
+            let advertisedHost = brokerConfig.advertisedHost
             try await GregorBroker(config: brokerConfig, logger: logger).run { port in
-                logger.notice("broker \(nodeId) ready on \(brokerConfig.advertisedHost):\(port)")
+                logger.notice("broker \(nodeId) ready on \(advertisedHost):\(port)")
             }
         } catch let error as BrokerConfigError {
             throw CommandFailure(error.description)

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from gregor_process import GregorBroker
+from gregor_process import GregorBroker, free_port
 from local_cluster import LocalCluster
 from support import require
 
@@ -162,10 +162,14 @@ def wheel_librdkafka_dir(tmp_path_factory):
 @pytest.fixture
 def quorum(gregor_bin, tmp_path, request):
     """Three brokers, each a voter, started together; stopped (checked to exit 0) at the end. A test may
-    set broker configs first with `@pytest.mark.broker_settings({...})`."""
+    set broker configs first with `@pytest.mark.broker_settings({...})`, and give each broker an admin
+    endpoint (`b.admin_port`) with `@pytest.mark.admin_endpoints`."""
     marker = request.node.get_closest_marker("broker_settings")
     extra = marker.args[0] if marker else {}
     brokers = [GregorBroker(gregor_bin, tmp_path / f"broker{i}-data", tmp_path / f"broker{i}.log", settings=extra, node_id=i) for i in (1, 2, 3)]
+    if request.node.get_closest_marker("admin_endpoints"):
+        for b in brokers:
+            b.admin_port = free_port()
     voters = ",".join(f"{b.node_id}@{b.bootstrap}" for b in brokers)
     for b in brokers:
         b.settings["controller.quorum.voters"] = voters

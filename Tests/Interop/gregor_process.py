@@ -33,6 +33,7 @@ class GregorBroker:
         self.fsync = fsync
         self.port = port or free_port()
         self.node_id = node_id
+        self.admin_port = None  # set before start: serve /metrics there (--admin)
         self.proc = None
         self.starts = 0
         self._log_start = 0  # where the current run's output begins in the log file
@@ -61,6 +62,8 @@ class GregorBroker:
             cmd += ["--set", f"{key}={value}"]
         if self.fsync:
             cmd += ["--fsync", self.fsync]
+        if self.admin_port:
+            cmd += ["--admin", f"127.0.0.1:{self.admin_port}"]
         return cmd
 
     def start(self, timeout=READY_TIMEOUT_S):

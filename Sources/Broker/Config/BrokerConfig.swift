@@ -15,6 +15,10 @@ public struct BrokerConfig: Sendable {
     public var dataDirectory: String
     /// Static broker configs, Kafka keys to values, as read from `--config` and `--set`.
     public var properties: [String: String]
+    /// The admin endpoint's address (`--admin`: Prometheus `/metrics`), or nil for none. Gregor's own,
+    /// not a Kafka config.
+    public var adminHost: String?
+    public var adminPort: Int?
 
     public init(
         nodeId: Int32, listenHost: String = "127.0.0.1", listenPort: Int = 9092, advertisedHost: String? = nil,

@@ -43,6 +43,11 @@ struct FetchHandler: APIHandler {
             for partition in partitions { partition.waiters.unregister(waiter) }
             reads = read(targets, request: request)
         }
+        for (target, result) in zip(targets, reads.results) {
+            if case .success(let read) = result, let partition = target.partition, let size = read.slices.first?.length, size > 0 {
+                broker.metrics.bytesOut(topic: partition.topicPartition.topic, bytes: size)
+            }
+        }
         response.responses = try answer(targets, reads: reads, version: context.apiVersion)
         return response
     }

@@ -49,7 +49,11 @@ struct ProduceHandler: APIHandler {
             return .refused(failure(ProduceError(.invalidRequiredAcks, "acks must be -1, 0 or 1, not \(acks)."), index: data.index, version: version))
         }
         do {
-            return .written(try broker.replicas.appendRecords(data.records, to: TopicPartition(topic, data.index), acks: acks), index: data.index)
+            let outcome = try broker.replicas.appendRecords(data.records, to: TopicPartition(topic, data.index), acks: acks)
+            broker.metrics.bytesIn(
+                topic: topic, bytes: data.records?.buffer?.readableBytes ?? 0,
+                records: Int(outcome.result.lastOffset - outcome.result.firstOffset + 1))
+            return .written(outcome, index: data.index)
         } catch {
             if error.code == .kafkaStorageError {
                 broker.logger.error("append failed", metadata: ["partition": "\(topic)-\(data.index)", "error": "\(error.message)"])

@@ -28,6 +28,9 @@ final class AcknowledgementWaiters: Sendable {
 
     private let state = Mutex(State())
 
+    /// Produces waiting here (the partition's share of the produce purgatory).
+    var count: Int { state.withLock { $0.entries.count } }
+
     func ticket() -> Ticket { state.withLock { Ticket(releasedUpTo: $0.releasedUpTo, resets: $0.resets) } }
 
     /// Returns once the high watermark reached `offset`, the partition changed role, or `deadline`

@@ -13,8 +13,13 @@ final class IsrChangeSender: Sendable {
     private let backoffMs: Int64
     private let clock: @Sendable () -> Int64
     private let logger: Logger
+    private let metrics: BrokerMetrics?
 
-    init(metadata: MetadataService, nodeId: Int32, backoffMs: Int64, clock: @escaping @Sendable () -> Int64, logger: Logger) {
+    init(
+        metadata: MetadataService, nodeId: Int32, backoffMs: Int64, clock: @escaping @Sendable () -> Int64, logger: Logger,
+        metrics: BrokerMetrics? = nil
+    ) {
+        self.metrics = metrics
         self.metadata = metadata
         self.nodeId = nodeId
         self.backoffMs = backoffMs
@@ -27,6 +32,7 @@ final class IsrChangeSender: Sendable {
     }
 
     private func send(_ change: Replication.AlterPartitionRequest, for partition: Partition) async {
+        let before = partition.isr.count
         logger.info("proposing ISR \(change.isrReplicas.sorted()) for \(partition.topicPartition)", metadata: ["leaderEpoch": "\(change.leaderEpoch)"])
         while partition.pendingIsrChange == change {
             do {
@@ -35,6 +41,10 @@ final class IsrChangeSender: Sendable {
                     let outcome = partition.handleAlterPartitionResponse(Self.outcome(result, change: change), to: change, now: clock())
                     if case .reverted = outcome {
                         logger.info("the controller refused ISR \(change.isrReplicas.sorted()) for \(partition.topicPartition): \(ErrorCode(result.errorCode))")
+                    } else if change.isrReplicas.count < before {
+                        metrics?.isrShrinks.increment()
+                    } else if change.isrReplicas.count > before {
+                        metrics?.isrExpands.increment()
                     }
                     return
                 }

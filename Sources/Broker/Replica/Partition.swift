@@ -159,6 +159,12 @@ final class Partition: Sendable {
         if let highWatermark { acknowledgements.release(upTo: highWatermark) }
     }
 
+    /// Whether this replica leads the partition with fewer in-sync replicas than replicas (Kafka's
+    /// UnderReplicatedPartitions counts these on the leader).
+    var isUnderReplicated: Bool {
+        role.withLock { if case .leader(let leader) = $0 { leader.isrState.isr.count < leader.replicas.count } else { false } }
+    }
+
     /// The committed ISR as this replica knows it (its own view as leader).
     var isr: Set<Int32> {
         role.withLock { if case .leader(let leader) = $0 { leader.isrState.isr } else { [] } }

@@ -10,6 +10,8 @@ struct BrokerContext: Sendable {
     let groups: GroupCoordinatorService
     /// Sends partition leaders' ISR changes to the controller.
     let alterPartitions: IsrChangeSender
+    /// Request, traffic and state metrics for the admin endpoint's `/metrics`.
+    let metrics: BrokerMetrics
     /// Wall-clock milliseconds since the epoch (record timestamps, retention).
     let clock: @Sendable () -> Int64
     let logger: Logger

@@ -22,8 +22,12 @@ struct RequestRouter: Sendable {
 
     private var routes: [ApiKey: Route] = [:]
     private let logger: Logger
+    private let metrics: BrokerMetrics?
 
-    init(logger: Logger) { self.logger = logger }
+    init(logger: Logger, metrics: BrokerMetrics? = nil) {
+        self.logger = logger
+        self.metrics = metrics
+    }
 
     /// Registers a handler for its API and versions.
     mutating func register<Handler: APIHandler>(_ handler: Handler) {
@@ -70,7 +74,15 @@ struct RequestRouter: Sendable {
             if frame.apiKey == .apiVersions { return unsupportedApiVersions(frame) }
             return .close(reason: "unsupported version \(frame.apiVersion) of \(frame.apiKey) (Gregor serves \(route.versions))")
         }
-        return await route.run(frame, context)
+        guard let metrics else { return await route.run(frame, context) }
+        let started = ContinuousClock.now
+        let outcome = await route.run(frame, context)
+        if case .close = outcome {
+            metrics.requestCompleted(frame.apiKey, duration: ContinuousClock.now - started, closed: true)
+        } else {
+            metrics.requestCompleted(frame.apiKey, duration: ContinuousClock.now - started, closed: false)
+        }
+        return outcome
     }
 
     /// An ApiVersions version Gregor doesn't know: a v0 body with UNSUPPORTED_VERSION and the ranges,
