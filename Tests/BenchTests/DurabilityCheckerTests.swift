@@ -117,3 +117,16 @@ import Testing
         #expect(!DurabilityChecker.check(cleanHistory()).violates(safe))
     }
 }
+
+extension DurabilityCheckerTests {
+    /// acks=0 acknowledges without an offset: a record read anywhere is fine, one never read is lost.
+    @Test func acksZeroAcknowledgementsHaveNoOffsetToMoveFrom() {
+        var history = DeliveryHistory()
+        history.sent = [0: 2]
+        history.acknowledged = [Ack(id: id(0, 0), position: at(0, -1), timeMs: 1), Ack(id: id(0, 1), position: at(0, -1), timeMs: 2)]
+        history.observed = [Seen(position: at(0, 7), id: id(0, 0))]
+        let report = DurabilityChecker.check(history)
+        #expect(report.moved.isEmpty)
+        #expect(report.lost.map(\.id) == [id(0, 1)])
+    }
+}

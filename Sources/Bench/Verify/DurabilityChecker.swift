@@ -31,7 +31,8 @@ public enum DurabilityChecker {
                 report.lost.append(acknowledgement)
                 continue
             }
-            if !positions.contains(acknowledgement.position) {
+            // acks=0 acknowledges without an offset (-1): such a record can be lost, never moved.
+            if acknowledgement.position.offset >= 0, !positions.contains(acknowledgement.position) {
                 report.moved.append(.init(acknowledgement: acknowledgement, readAt: positions.sorted()))
             }
         }
