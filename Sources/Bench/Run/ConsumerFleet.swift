@@ -82,22 +82,18 @@ public final class ConsumerFleet: Sendable {
     /// idle timeout; then closes the consumers (a group member leaves its group).
     public func run(clock: BenchClock, records target: Int64?, isDone: @escaping @Sendable () -> Bool = { false }) async throws {
         let endNanos = settings.duration.map { (settings.warmup + $0).nanoseconds }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for consumer in consumers {
-                group.addTask { try await self.drive(consumer, clock: clock, target: target, endNanos: endNanos, isDone: isDone) }
+        do {
+            try await stop.runLoops(consumers.count) { index in
+                try await self.drive(self.consumers[index], clock: clock, target: target, endNanos: endNanos, isDone: isDone)
             }
-            do {
-                try await group.waitForAll()
-            } catch {
-                stop.raise()
-                try? await group.waitForAll()
-                throw error
-            }
+        } catch {
+            await close()
+            throw error
         }
-        for consumer in consumers { await consumer.close() }
+        await close()
     }
 
-    /// Closes the consumers without running (a failed start).
+    /// Closes the consumers (a group member leaves its group).
     public func close() async {
         for consumer in consumers { await consumer.close() }
     }

@@ -47,22 +47,16 @@ public final class ProducerFleet: Sendable {
     /// Sends until done, on `clock`'s time (the run began when it was made); returns once every record
     /// is acknowledged or failed, and the producers closed.
     public func run(clock: BenchClock) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (index, producer) in producers.enumerated() {
-                group.addTask { try await self.drive(producer, number: index, clock: clock) }
-            }
-            do {
-                try await group.waitForAll()
-            } catch {
-                stop.raise()
-                try? await group.waitForAll()
-                throw error
-            }
+        do {
+            try await stop.runLoops(producers.count) { index in try await self.drive(self.producers[index], number: index, clock: clock) }
+        } catch {
+            await close()
+            throw error
         }
-        for producer in producers { await producer.close() }
+        await close()
     }
 
-    /// Closes the producers without waiting (a failed start).
+    /// Closes the producers (each first waits for what it has in flight, bounded by delivery.timeout.ms).
     public func close() async {
         for producer in producers { await producer.close() }
     }

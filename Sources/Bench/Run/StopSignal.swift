@@ -10,6 +10,21 @@ public final class StopSignal: Sendable {
     public func raise() { raised.store(true, ordering: .relaxed) }
 
     public var isRaised: Bool { raised.load(ordering: .relaxed) }
+
+    /// Runs `count` loops together. The first to fail raises the signal, so that the others finish
+    /// what they have in flight and stop; then its error is thrown.
+    func runLoops(_ count: Int, _ loop: @escaping @Sendable (Int) async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<count { group.addTask { try await loop(index) } }
+            do {
+                try await group.waitForAll()
+            } catch {
+                raise()
+                try? await group.waitForAll()
+                throw error
+            }
+        }
+    }
 }
 
 /// A moment that happens once (the producers finished), shared between tasks.
