@@ -80,7 +80,9 @@ public final class ProducerFleet: Sendable {
         while !stop.isRaised {
             if let quota, sequence >= quota { break }
             var sendNanos = clock.elapsedNanos
-            if let endNanos, sendNanos >= endNanos { break }
+            // A paced run sends every record due before the end, even late ones (rate x duration); an
+            // unpaced one stops at the end.
+            if interval == nil, let endNanos, sendNanos >= endNanos { break }
             if let interval {
                 let intended = startNanos + Int64(Double(sequence) * interval)
                 if let endNanos, intended >= endNanos { break }
