@@ -9,9 +9,9 @@ import NIOCore
 /// then decides the assignment (see `KafkaConsumer+Group`). Each `poll` first does what the group needs
 /// (join, rebalance callbacks, auto-commit), then returns the records fetched so far (in offset order per
 /// partition); when nothing is buffered it sends a fetch to every leader that has none in flight and
-/// returns as soon as any of them answers with records, so a slow or idle leader delays no other. A partition without a
-/// position starts at the group's committed offset (when `groupId` is set), else per
-/// `auto.offset.reset`. An actor: one poll at a time; seeks and commits between polls or in rebalance
+/// returns as soon as any of them answers with records, so a slow or idle leader delays no other. A
+/// partition without a position starts at the group's committed offset (when `groupId` is set), else
+/// per `auto.offset.reset`. An actor: one poll at a time; seeks and commits between polls or in rebalance
 /// callbacks.
 public actor KafkaConsumer {
     public nonisolated let cluster: ClusterClient
