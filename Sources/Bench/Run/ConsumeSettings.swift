@@ -24,6 +24,17 @@ public struct ConsumeSettings: Sendable {
         consumer.autoOffsetReset = .earliest
     }
 
+    /// The consumers of an end-to-end run: from the end of the log (only the run's records), polling
+    /// with short waits, stopped by the run when its producers are done rather than by idleness.
+    public static func endToEnd(topic: String, consumers: Int) -> ConsumeSettings {
+        var settings = ConsumeSettings(topic: topic)
+        settings.consumers = consumers
+        settings.fromBeginning = false
+        settings.idleTimeout = .seconds(3600)
+        settings.consumer.fetchMaxWait = .milliseconds(100)
+        return settings
+    }
+
     public func validate() throws(BenchError) {
         guard consumers >= 1 else { throw BenchError("--consumers must be at least 1") }
         if let records, records < 1 { throw BenchError("--records must be at least 1") }

@@ -16,3 +16,11 @@ extension Duration {
         self = .nanoseconds(Int64(value * scale * 1e9))
     }
 }
+
+extension Duration {
+    /// Whole nanoseconds.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -77,11 +77,8 @@ struct RequestRouter: Sendable {
         guard let metrics else { return await route.run(frame, context) }
         let started = ContinuousClock.now
         let outcome = await route.run(frame, context)
-        if case .close = outcome {
-            metrics.requestCompleted(frame.apiKey, duration: ContinuousClock.now - started, closed: true)
-        } else {
-            metrics.requestCompleted(frame.apiKey, duration: ContinuousClock.now - started, closed: false)
-        }
+        let closed = if case .close = outcome { true } else { false }
+        metrics.requestCompleted(frame.apiKey, duration: ContinuousClock.now - started, closed: closed)
         return outcome
     }
 

@@ -61,10 +61,7 @@ struct BenchChaos: AsyncParsableCommand {
             throw CommandFailure(error.description)
         }
         let schedule = ChaosSchedule.generate(seed: seed, duration: length, brokers: brokers)
-        var consume = ConsumeSettings(topic: topic)
-        consume.fromBeginning = false
-        consume.idleTimeout = .seconds(3600)
-        consume.consumer.fetchMaxWait = .milliseconds(100)
+        let consume = ConsumeSettings.endToEnd(topic: topic, consumers: 1)
         var bench = BenchRun(workload: .endToEnd(produce, consume), client: try connection.clientConfiguration(), bootstrap: connection.bootstrap)
         var setup = TopicSetup(topic: topic)
         setup.partitions = partitions

@@ -29,11 +29,7 @@ struct BenchEndToEnd: AsyncParsableCommand {
         do {
             let produce = try producer.settings(topic: topic.topic, rate: rate, records: options.records, duration: options.duration, warmup: options.warmup)
             guard produce.stamps else { throw BenchError("e2e needs records of at least \(RecordStamp.size) bytes: they carry their send time") }
-            var consume = ConsumeSettings(topic: topic.topic)
-            consume.consumers = consumers
-            consume.fromBeginning = false
-            consume.idleTimeout = .seconds(3600)
-            consume.consumer.fetchMaxWait = .milliseconds(100)
+            let consume = ConsumeSettings.endToEnd(topic: topic.topic, consumers: consumers)
             bench = BenchRun(workload: .endToEnd(produce, consume), client: try connection.clientConfiguration(), bootstrap: connection.bootstrap)
         } catch let error as BenchError {
             throw CommandFailure(error.description)
