@@ -91,6 +91,8 @@ public struct BenchRun: Sendable {
         if let topicSetup {
             progress("\(workload.topic): " + (try await topicSetup.ensure(admin)).description)
         }
+        // What the topic promises is read before the faults, not from brokers that just restarted.
+        let durability = verify ? try await TopicDurability.describe(workload.topic, admin: admin) : nil
         let run = UInt32.random(in: 1...UInt32.max)
         let log = keepsHistory ? DeliveryLog() : nil
         var report = BenchReport(
@@ -116,8 +118,7 @@ public struct BenchRun: Sendable {
                 try HistoryFile(run: run, topic: produce.topic, history: history, faults: report.faults).write(to: historyPath)
                 lines.append("delivery history written to \(historyPath) (check it later with: gregor bench verify --history \(historyPath))")
             }
-            if verify {
-                let durability = try await TopicDurability.describe(produce.topic, admin: admin)
+            if let durability {
                 let promise = durability.promise(acks: produce.producer.acks, maxConcurrentFailures: faults?.maxConcurrentFailures ?? 0)
                 let (checked, verdict) = try await Verification.check(
                     history: history, run: run, topic: produce.topic, client: client, faults: report.faults, promise: promise, progress: progress)

@@ -7,14 +7,35 @@ struct TopicDurability: Sendable {
     var minInsyncReplicas: Int
     var uncleanLeaderElection: Bool
 
-    static func describe(_ topic: String, admin: KafkaAdmin) async throws -> TopicDurability {
-        let metadata = try await admin.describeTopics([topic]).first
-        let factor = metadata?.partitions.map(\.replicas.count).min() ?? 0
-        let entries = try await admin.describeConfigs([.topic(topic)], includeSynonyms: false).first?.entries ?? []
-        func value(_ name: String) -> String? { entries.first { $0.name == name }?.value }
-        return TopicDurability(
-            replicationFactor: factor, minInsyncReplicas: Int(value("min.insync.replicas") ?? "1") ?? 1,
-            uncleanLeaderElection: value("unclean.leader.election.enable") == "true")
+    /// Reads the settings, retrying while the broker asked does not know the topic yet (a broker just
+    /// restarted replays the metadata log first): a wrong default here would give a wrong verdict.
+    static func describe(_ topic: String, admin: KafkaAdmin, timeout: Duration = .seconds(15)) async throws -> TopicDurability {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var problem = "no answer"
+        while true {
+            do {
+                let metadata = try await admin.describeTopics([topic]).first
+                let configs = try await admin.describeConfigs([.topic(topic)], includeSynonyms: false).first
+                let entries = configs?.entries ?? []
+                func value(_ name: String) -> String? { entries.first { $0.name == name }?.value }
+                if let error = configs?.error {
+                    problem = error.message
+                } else if let metadata, metadata.error == .noError, !metadata.partitions.isEmpty,
+                    let minInsync = value("min.insync.replicas").flatMap(Int.init)
+                {
+                    return TopicDurability(
+                        replicationFactor: metadata.partitions.map(\.replicas.count).min() ?? 0, minInsyncReplicas: minInsync,
+                        uncleanLeaderElection: value("unclean.leader.election.enable") == "true")
+                } else {
+                    problem = "the topic or its min.insync.replicas is not known yet"
+                }
+            } catch let error as KafkaClientError {
+                problem = error.message
+            }
+            guard clock.now < deadline else { throw BenchError("cannot read the configuration of topic '\(topic)': \(problem)") }
+            try await Task.sleep(for: .milliseconds(200))
+        }
     }
 
     func promise(acks: ProducerConfiguration.Acks, maxConcurrentFailures: Int) -> DurabilityPromise {
