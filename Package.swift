@@ -44,12 +44,14 @@ let package = Package(
         .target(name: "LogStorage", dependencies: ["KafkaRecords", systemPackage, nioCore]),
         .target(name: "Replication", dependencies: ["LogStorage", "KafkaRecords"]),
         .target(name: "Raft", dependencies: ["LogStorage", "KafkaRecords", nioCore]),
+        // The fault settings a broker honours and `gregor fault` sets, shared by both (issue 5).
+        .target(name: "Faults"),
         .target(name: "Controller", dependencies: ["Raft", "KafkaRecords", "KafkaProtocol", nioCore]),
         .target(name: "GroupCoordinator", dependencies: ["KafkaProtocol", "KafkaRecords", nioCore]),
         .target(
             name: "Broker",
             dependencies: [
-                "KafkaRecords", "KafkaProtocol", "LogStorage", "Replication", "Raft", "Controller", "GroupCoordinator", "KafkaClient",
+                "KafkaRecords", "KafkaProtocol", "LogStorage", "Replication", "Raft", "Controller", "GroupCoordinator", "KafkaClient", "Faults",
                 nioCore, nioPosix, logging,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -60,7 +62,7 @@ let package = Package(
         ),
         .target(name: "KafkaClient", dependencies: ["KafkaProtocol", "KafkaRecords", nioCore, nioPosix, logging]),
         // Local clusters: broker processes, the cluster file, process faults (docs/cluster.md).
-        .target(name: "Cluster", dependencies: ["KafkaClient", logging]),
+        .target(name: "Cluster", dependencies: ["KafkaClient", "Faults", logging, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio")]),
         // Load generators, fault schedules, the durability checker and reports (issue 5).
         .target(
             name: "Bench",
@@ -68,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "gregor",
             dependencies: [
-                "Broker", "Bench", "Cluster", "KafkaClient", "KafkaProtocol", "KafkaRecords", logging,
+                "Broker", "Bench", "Cluster", "Faults", "KafkaClient", "KafkaProtocol", "KafkaRecords", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -20,7 +20,9 @@ struct BrokerStack: Sendable {
     /// builds the router. With `startMetadata` (a broker that is its quorum's only voter, as in tests)
     /// it also replays the metadata log and registers this broker; otherwise the caller starts the
     /// metadata service once the listener answers the other voters.
-    static func open(config: BrokerConfig, fileSystem: any LogFileSystem, logger: Logger, startMetadata: Bool = true) async throws -> BrokerStack {
+    static func open(
+        config: BrokerConfig, fileSystem: any LogFileSystem, logger: Logger, startMetadata: Bool = true, faults: BrokerFaults? = nil
+    ) async throws -> BrokerStack {
         try config.validate()
         let directory = FilePath(config.dataDirectory)
         let meta = try MetaProperties.loadOrFormat(
@@ -38,7 +40,7 @@ struct BrokerStack: Sendable {
                 replicas.apply(image, configs: ConfigResolver(nodeId: config.nodeId, staticBrokerConfigs: config.staticConfigs, image: image))
                 groups.apply(image, now: WallClock.milliseconds)
             },
-            clock: WallClock.milliseconds, logger: logger)
+            clock: WallClock.milliseconds, logger: logger, faults: faults)
         if startMetadata { try await metadata.start(host: config.advertisedHost, port: Int32(config.advertisedPort)) }
         let metrics = BrokerMetrics()
         let isrChanges = IsrChangeSender(
@@ -62,7 +64,7 @@ struct BrokerStack: Sendable {
             alterPartitions: isrChanges, metrics: metrics, clock: WallClock.milliseconds, logger: logger)
         return BrokerStack(
             config: config, logManager: logManager, metadata: metadata, replicas: replicas, groups: groups, context: context,
-            router: router(context, logger: logger))
+            router: router(context, logger: logger, faults: faults))
     }
 
     /// Closes the metadata log, then writes checkpoints and the clean-shutdown marker.
@@ -72,8 +74,8 @@ struct BrokerStack: Sendable {
     }
 
     /// Every API Gregor serves, one handler each; ApiVersions is built from the others.
-    static func router(_ broker: BrokerContext, logger: Logger) -> RequestRouter {
-        var router = RequestRouter(logger: logger, metrics: broker.metrics)
+    static func router(_ broker: BrokerContext, logger: Logger, faults: BrokerFaults? = nil) -> RequestRouter {
+        var router = RequestRouter(logger: logger, metrics: broker.metrics, faults: faults)
         router.register(ProduceHandler(broker: broker))
         router.register(FetchHandler(broker: broker))
         router.register(ListOffsetsHandler(broker: broker))

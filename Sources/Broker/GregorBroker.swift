@@ -20,7 +20,9 @@ public final class GregorBroker: Sendable {
     /// Starts the broker and runs until a signal stops it. `onReady` gets the bound port once the broker
     /// has joined the metadata quorum and is registered, so clients can use it.
     public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let stack = try await BrokerStack.open(config: config, fileSystem: PosixLogFileSystem(), logger: logger, startMetadata: false)
+        let faults = config.faultsEnabled ? try BrokerFaults(dataDirectory: config.dataDirectory, logger: logger) : nil
+        let stack = try await BrokerStack.open(
+            config: config, fileSystem: fileSystem(faults: faults), logger: logger, startMetadata: false, faults: faults)
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
         let server = BrokerServer(
             host: config.listenHost, port: config.listenPort, router: stack.router, maximumFrameSize: config.maximumRequestSize,
@@ -38,7 +40,7 @@ public final class GregorBroker: Sendable {
             advertisedPort: config.advertisedPort == 0 ? nil : config.advertisedPort, bound: bound, onReady: onReady)
         let replication = ReplicationService(
             nodeId: config.nodeId, replicas: stack.replicas, metadata: stack.metadata, isrChanges: stack.context.alterPartitions,
-            config: config, logger: logger)
+            config: config, logger: logger, faults: faults)
         let lifecycle = BrokerLifecycleService(
             metadata: stack.metadata, heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
             sessionTimeoutMs: config.brokerSessionTimeoutMs, logger: logger)
@@ -48,7 +50,9 @@ public final class GregorBroker: Sendable {
             .init(service: groupTimers), .init(service: lifecycle),
         ]
         if let adminHost = config.adminHost, let adminPort = config.adminPort {
-            services.insert(.init(service: AdminServer(host: adminHost, port: adminPort, metrics: stack.context.metrics, logger: logger)), at: 0)
+            services.insert(
+                .init(service: AdminServer(host: adminHost, port: adminPort, metrics: stack.context.metrics, faults: faults, logger: logger)),
+                at: 0)
         }
         let group = ServiceGroup(
             configuration: .init(
@@ -63,5 +67,13 @@ public final class GregorBroker: Sendable {
         }
         try await stack.close()
         logger.info("broker stopped cleanly")
+    }
+
+    /// The real file system, with the disk faults when fault injection is on, watched for the failed
+    /// write that takes the log directory offline.
+    private func fileSystem(faults: BrokerFaults?) -> any LogFileSystem {
+        let failure = LogDirectoryFailure(directory: config.dataDirectory, logger: logger)
+        let base: any LogFileSystem = faults.map { FaultyLogFileSystem(base: PosixLogFileSystem(), faults: $0) } ?? PosixLogFileSystem()
+        return LogDirectoryFailureWatch(base: base, onFailure: failure.report)
     }
 }

@@ -52,6 +52,8 @@ public struct ClusterNode: Codable, Sendable, Hashable {
     public var nodeId: Int32
     public var host: String
     public var port: Int
+    /// Its admin endpoint's port (`/metrics`, `/faults`); nil in files written before brokers had one.
+    public var adminPort: Int?
     /// The broker's pid while it runs; nil once it was stopped or killed through Gregor.
     public var pid: Int32?
     /// Absolute path of its data directory.
@@ -61,10 +63,13 @@ public struct ClusterNode: Codable, Sendable, Hashable {
     /// Its argv; `command[0]` is the gregor executable.
     public var command: [String]
 
-    public init(nodeId: Int32, host: String, port: Int, pid: Int32? = nil, dataDir: String, logFile: String, command: [String]) {
+    public init(
+        nodeId: Int32, host: String, port: Int, adminPort: Int? = nil, pid: Int32? = nil, dataDir: String, logFile: String, command: [String]
+    ) {
         self.nodeId = nodeId
         self.host = host
         self.port = port
+        self.adminPort = adminPort
         self.pid = pid
         self.dataDir = dataDir
         self.logFile = logFile

@@ -15,11 +15,17 @@ public struct ClusterPlan: Sendable, Hashable {
     public let directory: String
     public let brokers: Int
     public let basePort: Int
+    /// Admin port of broker 1 (Prometheus `/metrics`, fault control); broker N gets one more for each node.
+    public let adminBasePort: Int
     /// Broker configs every broker gets (`--set key=value`), e.g. a shorter `broker.session.timeout.ms`.
     public let settings: [String]
 
+    /// How far above the client ports the admin ports start unless `--admin-port` says otherwise.
+    public static let adminPortOffset = 100
+
     /// Checks the counts, ports and settings; `directory` may be relative (to the working directory).
-    public init(brokers: Int, basePort: Int, directory: String, settings: [String] = []) throws(ClusterError) {
+    /// Admin ports default to `basePort + adminPortOffset` up (below the client ports near 65535).
+    public init(brokers: Int, basePort: Int, adminBasePort: Int? = nil, directory: String, settings: [String] = []) throws(ClusterError) {
         guard (1...Self.maximumBrokers).contains(brokers) else {
             throw ClusterError("--brokers must be between 1 and \(Self.maximumBrokers), got \(brokers)")
         }
@@ -27,6 +33,15 @@ public struct ClusterPlan: Sendable, Hashable {
         guard basePort + brokers - 1 <= 65535 else {
             throw ClusterError("\(brokers) brokers from port \(basePort) need ports up to \(basePort + brokers - 1), past 65535; use a lower --port")
         }
+        let above = basePort + Self.adminPortOffset
+        let adminBasePort = adminBasePort ?? (above + brokers - 1 <= 65535 ? above : basePort - Self.adminPortOffset)
+        guard (1...65535).contains(adminBasePort), adminBasePort + brokers - 1 <= 65535 else {
+            throw ClusterError("admin ports from \(adminBasePort) for \(brokers) brokers do not fit below 65536; choose --admin-port")
+        }
+        guard adminBasePort + brokers <= basePort || basePort + brokers <= adminBasePort else {
+            throw ClusterError("admin ports \(adminBasePort)-\(adminBasePort + brokers - 1) overlap the client ports; choose another --admin-port")
+        }
+        self.adminBasePort = adminBasePort
         guard !directory.isEmpty else { throw ClusterError("--dir must not be empty") }
         for setting in settings where !setting.contains("=") || setting.hasPrefix("=") {
             throw ClusterError("--set takes key=value, got \"\(setting)\"")
@@ -47,6 +62,9 @@ public struct ClusterPlan: Sendable, Hashable {
     /// The client port of `nodeId`: the base port for node 1, one more for each next node.
     public func port(of nodeId: Int32) -> Int { basePort + Int(nodeId) - 1 }
 
+    /// The admin endpoint port of `nodeId`.
+    public func adminPort(of nodeId: Int32) -> Int { adminBasePort + Int(nodeId) - 1 }
+
     public var clusterFilePath: String { ClusterFile.path(in: directory) }
 
     public func dataDirectory(of nodeId: Int32) -> String { (directory as NSString).appendingPathComponent("broker-\(nodeId)") }
@@ -64,7 +82,7 @@ public struct ClusterPlan: Sendable, Hashable {
         [
             executable, "broker", "--node-id", String(nodeId), "--listen", "\(Self.host):\(port(of: nodeId))",
             "--data-dir", dataDirectory(of: nodeId), "--controller-voters", controllerVoters,
-            "--cluster-file", clusterFilePath,
+            "--cluster-file", clusterFilePath, "--admin", "\(Self.host):\(adminPort(of: nodeId))", "--faults",
         ] + settings.flatMap { ["--set", $0] }
     }
 
@@ -74,7 +92,7 @@ public struct ClusterPlan: Sendable, Hashable {
             state: .running, bootstrap: bootstrap, controllerVoters: controllerVoters,
             brokers: nodeIds.map { id in
                 ClusterNode(
-                    nodeId: id, host: Self.host, port: port(of: id), dataDir: dataDirectory(of: id), logFile: logFile(of: id),
+                    nodeId: id, host: Self.host, port: port(of: id), adminPort: adminPort(of: id), dataDir: dataDirectory(of: id), logFile: logFile(of: id),
                     command: command(of: id, executable: executable))
             })
     }

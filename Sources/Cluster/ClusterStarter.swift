@@ -54,6 +54,10 @@ public struct ClusterStarter: Sendable {
             throw ClusterError(
                 "port \(plan.port(of: id)) (broker \(id)) is in use on 127.0.0.1: is another broker or cluster running? Choose other ports with --port")
         }
+        for id in plan.nodeIds where !LoopbackPort.isFree(plan.adminPort(of: id)) {
+            throw ClusterError(
+                "admin port \(plan.adminPort(of: id)) (broker \(id)) is in use on 127.0.0.1; choose other ports with --admin-port")
+        }
         var file = plan.clusterFile(executable: executable)
         try file.save(to: directory.filePath)
         do {

@@ -50,6 +50,9 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Serve Prometheus metrics at http://HOST:PORT/metrics (the admin endpoint; off by default).")
     var admin: String?
 
+    @Flag(name: .long, help: "Let the admin endpoint inject network and disk faults (gregor fault isolate, slow-disk, ...); needs --admin.")
+    var faults = false
+
     @Option(name: .long, help: "Stop when this cluster file (written by `gregor cluster up`) is gone or no longer lists this process.")
     var clusterFile: String?
 
@@ -78,6 +81,10 @@ struct BrokerCommand: AsyncParsableCommand {
             let (host, port) = try HostPort.parse(admin, option: "--admin")
             brokerConfig.adminHost = host
             brokerConfig.adminPort = port
+        }
+        if faults {
+            guard admin != nil else { throw CommandFailure("--faults needs --admin HOST:PORT: faults are set through the admin endpoint") }
+            brokerConfig.faultsEnabled = true
         }
         let logger = {
             var logger = Logger(label: "gregor.broker.\(nodeId)")

@@ -21,7 +21,17 @@ struct ClusterPlanTests {
             plan.command(of: 2, executable: "/bin/gregor") == [
                 "/bin/gregor", "broker", "--node-id", "2", "--listen", "127.0.0.1:9093", "--data-dir", "/tmp/c/broker-2",
                 "--controller-voters", "1@127.0.0.1:9092,2@127.0.0.1:9093,3@127.0.0.1:9094", "--cluster-file", "/tmp/c/cluster.json",
+                "--admin", "127.0.0.1:9193", "--faults",
             ])
+    }
+
+    @Test func adminPortsCountUpAboveTheClientPortsOrWhereAsked() throws {
+        #expect(try ClusterPlan(brokers: 3, basePort: 9092, directory: "/tmp/c").adminPort(of: 3) == 9194)
+        #expect(try ClusterPlan(brokers: 2, basePort: 65500, directory: "/tmp/c").adminPort(of: 1) == 65400)
+        #expect(try ClusterPlan(brokers: 2, basePort: 9092, adminBasePort: 7000, directory: "/tmp/c").adminPort(of: 2) == 7001)
+        #expect(try ClusterPlan(brokers: 2, basePort: 9092, directory: "/tmp/c").clusterFile(executable: "g").node(2)?.adminPort == 9193)
+        #expect(throws: ClusterError.self) { try ClusterPlan(brokers: 3, basePort: 9092, adminBasePort: 9094, directory: "/tmp/c") }
+        #expect(throws: ClusterError.self) { try ClusterPlan(brokers: 3, basePort: 9092, adminBasePort: 65535, directory: "/tmp/c") }
     }
 
     @Test func settingsReachEveryBrokerAndMustBeKeyValue() throws {

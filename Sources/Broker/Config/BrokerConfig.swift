@@ -19,6 +19,9 @@ public struct BrokerConfig: Sendable {
     /// not a Kafka config.
     public var adminHost: String?
     public var adminPort: Int?
+    /// Whether the admin endpoint takes network and disk faults (`--faults`; `gregor cluster up` turns
+    /// it on). Off, the broker has no fault seam at all. Gregor's own, not a Kafka config.
+    public var faultsEnabled = false
 
     public init(
         nodeId: Int32, listenHost: String = "127.0.0.1", listenPort: Int = 9092, advertisedHost: String? = nil,

@@ -51,7 +51,8 @@ actor MetadataService {
     /// Opens the metadata log and the quorum; nothing is replayed until `start` learns what is committed.
     init(
         directory: FilePath, clusterId: String, config: BrokerConfig, fileSystem: any LogFileSystem, hadCleanShutdown: Bool,
-        publish: @escaping @Sendable (MetadataImage) -> Void, clock: @escaping @Sendable () -> Int64, logger: Logger
+        publish: @escaping @Sendable (MetadataImage) -> Void, clock: @escaping @Sendable () -> Int64, logger: Logger,
+        faults: BrokerFaults? = nil
     ) throws {
         let logDirectory = directory.appending(PartitionMetadataLog.topicPartition.description)
         var logConfig = LogConfig()
@@ -65,7 +66,7 @@ actor MetadataService {
         if report.repairedAnything { logger.warning("metadata log recovered", metadata: ["report": "\(report)"]) }
         let raftLog = try MetadataRaftLog(log: partitionLog, fileSystem: fileSystem, clock: clock)
         let voters = try config.quorumVoters
-        peers = QuorumPeers(voters: voters, nodeId: config.nodeId)
+        peers = QuorumPeers(voters: voters, nodeId: config.nodeId, faults: faults)
         quorum = try MetadataQuorum(
             nodeId: config.nodeId, voters: voters, configuration: config.raftConfiguration(voters: voters), log: raftLog,
             clusterId: clusterId, statePath: logDirectory.appending("quorum-state"), fileSystem: fileSystem, peers: peers,

@@ -1,4 +1,5 @@
 import Controller
+import Faults
 import KafkaClient
 import KafkaProtocol
 import Raft
@@ -22,16 +23,20 @@ actor QuorumPeers {
 
     private let voters: QuorumVoters
     private let clientId: String
+    private let faults: BrokerFaults?
     private var connections: [Key: BrokerConnection] = [:]
     private var closed = false
 
-    init(voters: QuorumVoters, nodeId: Int32) {
+    init(voters: QuorumVoters, nodeId: Int32, faults: BrokerFaults? = nil) {
         self.voters = voters
-        self.clientId = "gregor-broker-\(nodeId)"
+        self.clientId = PeerClientId.broker(nodeId)
+        self.faults = faults
     }
 
-    /// The open connection to `voter` for `channel`, connecting first when there is none.
+    /// The open connection to `voter` for `channel`, connecting first when there is none. Every request
+    /// to a voter asks for its connection here, so a network fault between the two applies here too.
     func connection(to voter: Int32, channel: Channel = .quorum, timeout: Duration) async throws -> BrokerConnection {
+        try await faults?.admitOutbound(to: voter, timeout: timeout)
         let key = Key(voter: voter, channel: channel)
         if let open = connections[key], open.isActive { return open }
         guard !closed else { throw KafkaClientError(.connectionClosed, "the broker is stopping") }

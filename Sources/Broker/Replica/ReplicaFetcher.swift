@@ -1,3 +1,4 @@
+import Faults
 import KafkaClient
 import KafkaProtocol
 import KafkaRecords
@@ -16,6 +17,8 @@ struct ReplicaFetcher: Sendable {
     let metadata: MetadataService
     let config: BrokerConfig
     let logger: Logger
+    /// Network faults between this broker and the leader, when fault injection is on.
+    var faults: BrokerFaults? = nil
 
     func run() async {
         var connection: BrokerConnection?
@@ -47,7 +50,7 @@ struct ReplicaFetcher: Sendable {
             throw KafkaClientError(.brokerNotAvailable, "broker \(leaderId) is not registered")
         }
         var configuration = ClientConfiguration(bootstrapServers: [])
-        configuration.clientId = "gregor-replica-fetcher-\(nodeId)"
+        configuration.clientId = PeerClientId.replicaFetcher(nodeId)
         configuration.requestTimeout = .milliseconds(Int64(config.replicaFetchWaitMaxMs) + 30_000)
         return try await BrokerConnection.connect(to: BrokerAddress(host: leader.host, port: Int(leader.port)), configuration: configuration)
     }
@@ -83,6 +86,7 @@ struct ReplicaFetcher: Sendable {
             sent[PartitionKey(topicId: partition.topicId, topic: partition.topicPartition.topic, index: wire.partition)] = (partition, fetch)
         }
         guard !sent.isEmpty else { return false }
+        try await faults?.admitOutbound(to: leaderId, timeout: .milliseconds(Int64(config.replicaFetchWaitMaxMs) + 30_000))
         let response = try await connection.send(request, version: version)
         guard response.errorCode == 0 else {
             logger.info("broker \(leaderId) refused the fetch: \(ErrorCode(response.errorCode))")

@@ -13,6 +13,7 @@ struct ReplicationService: Service {
     let isrChanges: IsrChangeSender
     let config: BrokerConfig
     let logger: Logger
+    var faults: BrokerFaults? = nil
 
     func run() async throws {
         let (changes, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -28,7 +29,8 @@ struct ReplicationService: Service {
             for await _ in changes.cancelOnGracefulShutdown() {
                 for leader in replicas.followedByLeader.keys where running.start(leader) {
                     let fetcher = ReplicaFetcher(
-                        leaderId: leader, nodeId: nodeId, replicas: replicas, metadata: metadata, config: config, logger: logger)
+                        leaderId: leader, nodeId: nodeId, replicas: replicas, metadata: metadata, config: config, logger: logger,
+                        faults: faults)
                     group.addTask {
                         await fetcher.run()
                         running.end(leader)

@@ -1,3 +1,4 @@
+import Faults
 import KafkaProtocol
 import Logging
 import NIOCore
@@ -23,10 +24,12 @@ struct RequestRouter: Sendable {
     private var routes: [ApiKey: Route] = [:]
     private let logger: Logger
     private let metrics: BrokerMetrics?
+    private let faults: BrokerFaults?
 
-    init(logger: Logger, metrics: BrokerMetrics? = nil) {
+    init(logger: Logger, metrics: BrokerMetrics? = nil, faults: BrokerFaults? = nil) {
         self.logger = logger
         self.metrics = metrics
+        self.faults = faults
     }
 
     /// Registers a handler for its API and versions.
@@ -55,7 +58,8 @@ struct RequestRouter: Sendable {
     }
 
     /// Routes one frame: unknown APIs and versions close the connection, except ApiVersions, which is
-    /// always answered (KIP-511).
+    /// always answered (KIP-511). Network faults (`BrokerFaults`) act here on requests that arrive:
+    /// never answered, dropped with their connection, or answered late.
     /// `release` lets the connection read its next request early (`RequestContext.releaseOrder`).
     func route(_ frameBytes: ByteBuffer, peer: String, clientHost: String = "", release: @escaping @Sendable () -> Void = {}) async -> Outcome {
         let frame: KafkaRequestFrame
@@ -67,6 +71,24 @@ struct RequestRouter: Sendable {
         let context = RequestContext(
             apiVersion: frame.apiVersion, correlationId: frame.correlationId, clientId: frame.header.clientId, peer: peer,
             clientHost: clientHost, releaseOrder: release)
+        guard let faults else { return await dispatch(frame, context) }
+        switch faults.inbound(clientId: frame.header.clientId) {
+        case .blackHole:
+            await faults.holdWhileCut(clientId: frame.header.clientId, limit: Self.blackHoleLimit)
+            return .close(reason: "isolated (fault injection): the request was never answered")
+        case .reset:
+            return .close(reason: "request dropped (fault injection)")
+        case .pass(let delayMs):
+            let outcome = await dispatch(frame, context)
+            if delayMs > 0 { try? await Task.sleep(for: .milliseconds(delayMs)) }
+            return outcome
+        }
+    }
+
+    /// The longest a black-holed request holds its connection silent; its sender gave up long before.
+    static let blackHoleLimit = Duration.seconds(60)
+
+    private func dispatch(_ frame: KafkaRequestFrame, _ context: RequestContext) async -> Outcome {
         guard let route = routes[frame.apiKey] else {
             return .close(reason: "unsupported API \(frame.apiKey) (key \(frame.apiKey.rawValue))")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cluster
+import Faults
 import Foundation
 
 /// `gregor cluster`: a local cluster of broker processes on loopback ports, recorded in a cluster file
@@ -36,6 +37,8 @@ func clusterOperation<T>(_ body: () async throws -> T) async throws -> T {
         return try await body()
     } catch let error as ClusterError {
         throw CommandFailure(error.message)
+    } catch let error as FaultSettingsError {
+        throw CommandFailure(error.description)
     }
 }
 

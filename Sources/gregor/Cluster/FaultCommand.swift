@@ -1,18 +1,32 @@
 import ArgumentParser
 import Cluster
 
-/// `gregor fault`: process faults on one broker of a local cluster (`gregor cluster up`), with real signals.
+/// `gregor fault`: faults on one broker of a local cluster (`gregor cluster up`): process faults with
+/// real signals, network and disk faults through the broker's admin endpoint.
 struct FaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fault", abstract: "Inject faults into a local cluster's brokers: kill, restart, pause, resume.",
+        commandName: "fault", abstract: "Inject faults into a local cluster's brokers: processes, network, disk.",
         discussion: """
             Example:
-              gregor fault kill 2        # SIGKILL, as a crash
-              gregor fault restart 2     # start it again on its data
-              gregor fault pause 3       # SIGSTOP: a hung broker
-              gregor fault resume 3      # SIGCONT
+              gregor fault kill 2               # SIGKILL, as a crash
+              gregor fault restart 2            # start it again on its data
+              gregor fault pause 3              # SIGSTOP: a hung broker
+              gregor fault resume 3             # SIGCONT
+              gregor fault isolate 2            # cut broker 2 off from the other brokers
+              gregor fault latency 3 50 --jitter 20
+              gregor fault drop 3 10            # 10% of requests lost, connections reset
+              gregor fault slow-disk 1 20       # 20 ms per write and fsync
+              gregor fault disk-full 1          # writes fail: KAFKA_STORAGE_ERROR, the broker stops
+              gregor fault corrupt-tail 2 orders 0
+              gregor fault list                 # what is active
+              gregor fault heal                 # clear every network and disk fault
+
+            Every fault is logged with its time in DIR/faults.log.
             """,
-        subcommands: [FaultKill.self, FaultRestart.self, FaultPause.self, FaultResume.self])
+        subcommands: [
+            FaultKill.self, FaultRestart.self, FaultPause.self, FaultResume.self, FaultIsolate.self, FaultHeal.self, FaultLatency.self,
+            FaultDrop.self, FaultSlowDisk.self, FaultDiskFull.self, FaultCorruptTail.self, FaultList.self,
+        ])
 }
 
 /// `NODE [--dir DIR]`, shared by the fault subcommands.
@@ -21,6 +35,7 @@ struct FaultTarget: ParsableArguments {
     @OptionGroup var location: ClusterDirectoryOption
 
     var faults: ProcessFaults { ProcessFaults(directory: location.directory) }
+    var settings: BrokerFaultControl { BrokerFaultControl(directory: location.directory) }
 
     /// Injects a fault, prints its line and appends it to the cluster's `faults.log`.
     func inject(_ action: String, _ body: (ProcessFaults) async throws -> String) async throws {
