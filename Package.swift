@@ -83,13 +83,14 @@ let package = Package(
         .testTarget(name: "GroupCoordinatorTests", dependencies: ["GroupCoordinator", "KafkaProtocol", "KafkaRecords"]),
         .testTarget(
             name: "BrokerTests",
-            dependencies: ["Broker", "Controller", "KafkaProtocol", "KafkaRecords", "LogStorage", "Replication"]),
+            dependencies: ["Broker", "Controller", "KafkaProtocol", "KafkaRecords", "LogStorage", "Replication", "Faults"]),
         .testTarget(name: "LogStorageTests", dependencies: ["LogStorage", "KafkaRecords"]),
         // Seeded network and random source shared by the Raft and replication simulations.
         .target(name: "Simulation", path: "Tests/Simulation"),
         .testTarget(name: "RaftTests", dependencies: ["Raft", "Simulation", nioCore]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Simulation", "LogStorage", "KafkaRecords", "Broker"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "KafkaClient", "KafkaProtocol"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "KafkaClient", "KafkaProtocol", "Faults"]),
+        .testTarget(name: "FaultsTests", dependencies: ["Faults"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", nioCore]),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaRecords", nioCore, nioPosix]),
     ]

@@ -27,11 +27,19 @@ final class TestBroker: Sendable {
 
     deinit { timers.cancel() }
 
-    static func start(properties: [String: String] = [:], fileSystem: InMemoryLogFileSystem = InMemoryLogFileSystem()) async throws -> TestBroker {
+    /// With `faults`, the broker suffers them as `gregor broker --faults` does: its file system applies
+    /// the disk faults, and `storageFailures` hears of each failed write (where the process would halt).
+    static func start(
+        properties: [String: String] = [:], fileSystem: InMemoryLogFileSystem = InMemoryLogFileSystem(), faults: BrokerFaults? = nil,
+        storageFailures: @escaping @Sendable (LogStorageError) -> Void = { _ in }
+    ) async throws -> TestBroker {
         var logger = Logger(label: "test-broker")
         logger.logLevel = .critical
         let config = BrokerConfig(nodeId: 1, listenPort: 9092, dataDirectory: dataDirectory, properties: properties)
-        return TestBroker(stack: try await BrokerStack.open(config: config, fileSystem: fileSystem, logger: logger), fileSystem: fileSystem)
+        var files: any LogFileSystem = fileSystem
+        if let faults { files = LogDirectoryFailureWatch(base: FaultyLogFileSystem(base: fileSystem, faults: faults), onFailure: storageFailures) }
+        return TestBroker(
+            stack: try await BrokerStack.open(config: config, fileSystem: files, logger: logger, faults: faults), fileSystem: fileSystem)
     }
 
     /// Closes cleanly and opens again on the same files.
@@ -46,13 +54,13 @@ final class TestBroker: Sendable {
         stack.router.supportedVersions.first { $0.key == Request.apiKey }?.versions.upperBound ?? Request.validVersions.upperBound
     }
 
-    func send<Request: KafkaRequest>(_ request: Request, version: Int16? = nil) async throws -> Request.Response {
+    func send<Request: KafkaRequest>(_ request: Request, version: Int16? = nil, clientId: String = "test") async throws -> Request.Response {
         let version = version ?? self.version(of: Request.self)
         let id = correlation.withLock { value -> Int32 in
             value += 1
             return value
         }
-        var frame = try KafkaFrameEncoder.request(request, version: version, correlationId: id, clientId: "test")
+        var frame = try KafkaFrameEncoder.request(request, version: version, correlationId: id, clientId: clientId)
         frame.moveReaderIndex(forwardBy: 4)
         switch await stack.router.route(frame, peer: "test") {
         case .respond(let writer):
