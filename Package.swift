@@ -66,7 +66,7 @@ let package = Package(
         // Load generators, fault schedules, the durability checker and reports (issue 5).
         .target(
             name: "Bench",
-            dependencies: ["KafkaClient", "KafkaRecords", "Cluster", nioCore, logging, .product(name: "Histogram", package: "hdrhistogram-swift")]),
+            dependencies: ["KafkaClient", "KafkaRecords", "Cluster", "Faults", nioCore, logging, .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .executableTarget(
             name: "gregor",
             dependencies: [

@@ -32,6 +32,25 @@ import Testing
         #expect(message("10s kill leader(orders)").contains("leader(TOPIC,PARTITION)"))
         #expect(message("10s kill broker-2").contains("unknown fault target 'broker-2'"))
         #expect(message(" ; ").contains("no fault"))
+        #expect(message("10s latency 2").contains("needs a target and an amount"))
+        #expect(message("10s drop 2 150%").contains("percentage from 0 to 100"))
+        #expect(message("10s slow-disk 2 soon").contains("takes a time like 50ms"))
+    }
+
+    @Test func networkAndDiskFaultsParseWithTheirAmounts() throws {
+        let schedule = try FaultSchedule(
+            parsing: "30s isolate 2; 40s heal; 45s latency leader(orders, 0) 50ms; 50s drop 3 10%; 55s slow-disk 1 20; 60s disk-full controller; 70s heal 1")
+        #expect(schedule.entries == [
+            .init(at: .seconds(30), action: .isolate, target: .node(2)),
+            .init(at: .seconds(40), action: .heal, target: .all),
+            .init(at: .seconds(45), action: .latency, target: .leader(topic: "orders", partition: 0), amount: 50),
+            .init(at: .seconds(50), action: .drop, target: .node(3), amount: 10),
+            .init(at: .seconds(55), action: .slowDisk, target: .node(1), amount: 20),
+            .init(at: .seconds(60), action: .diskFull, target: .controller),
+            .init(at: .seconds(70), action: .heal, target: .node(1)),
+        ])
+        #expect(schedule.entries[2].description == "45s latency leader(orders,0) 50ms")
+        #expect(schedule.entries[3].description == "50s drop 3 10%")
     }
 
     @Test func theChartShowsFaultsDowntimeAndBothLanes() {
@@ -51,7 +70,7 @@ import Testing
         #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
         #expect(svg.contains("gregor bench e2e · orders · 1000 rec/s · acks=all"))
         #expect(svg.contains(">kill 2 (leader(orders,0))</text>") && svg.contains(">restart 2, 1, 3</text>"))
-        #expect(svg.contains("<title>broker 2 down</title>"))
+        #expect(svg.contains("<title>broker 2 down or cut off</title>"))
         #expect(svg.components(separatedBy: "<polyline").count - 1 == 5)
         #expect(svg.contains("end-to-end latency (ms)"))
     }
@@ -68,19 +87,23 @@ import Testing
             for entry in schedule.entries {
                 guard case .node(let node) = entry.target else { Issue.record("chaos targets node ids: \(entry)"); continue }
                 switch entry.action {
-                case .kill, .pause:
+                case .kill, .pause, .isolate:
                     #expect(!down.contains(node))
                     down.insert(node)
-                case .resume:
+                case .resume, .heal:
                     #expect(down.remove(node) != nil)
                 case .restart:
                     if down.remove(node) == nil { #expect(down.isEmpty, "a bounce while another broker is down: \(schedule)") }
+                case .latency, .drop, .slowDisk, .diskFull:
+                    Issue.record("chaos injects process faults and isolation only: \(entry)")
                 }
                 #expect(down.count <= 1, "seed \(seed): \(schedule)")
                 #expect(entry.at <= .seconds(48))
             }
             #expect(down.isEmpty, "seed \(seed) ends with brokers down: \(schedule)")
         }
+        let actions = Set((UInt64(1)...50).flatMap { ChaosSchedule.generate(seed: $0, duration: .seconds(60), brokers: [1, 2, 3]).entries.map(\.action) })
+        #expect(actions == [.kill, .pause, .resume, .restart, .isolate, .heal])
         #expect(ChaosSchedule.generate(seed: 1, duration: .seconds(60), brokers: [1, 2, 3]) != ChaosSchedule.generate(seed: 2, duration: .seconds(60), brokers: [1, 2, 3]))
     }
 }

@@ -1,11 +1,13 @@
 import Cluster
+import Faults
 import KafkaClient
 import Synchronization
 
 /// Injects a `FaultSchedule` into a local cluster while a bench runs: waits for each entry's time,
 /// resolves its target through Kafka APIs (who leads the partition, who is the controller), sends the
-/// real signals through `ProcessFaults`, and records each fault as an event for the report, the
-/// durability verdict (how many brokers were down at once) and `DIR/faults.log`.
+/// real signals through `ProcessFaults` or the network and disk faults through `BrokerFaultControl`,
+/// and records each fault as an event for the report, the durability verdict (how many brokers were
+/// down or cut off at once) and `DIR/faults.log`.
 public final class FaultRunner: Sendable {
     public let schedule: FaultSchedule
     let directory: ClusterDirectory
@@ -16,6 +18,8 @@ public final class FaultRunner: Sendable {
     private struct State {
         var events: [FaultEvent] = []
         var down: Set<Int32> = []
+        /// Brokers down because they are isolated, which `heal` brings back.
+        var isolated: Set<Int32> = []
         var maxDown = 0
     }
 
@@ -29,7 +33,7 @@ public final class FaultRunner: Sendable {
     /// The faults injected so far, in order.
     public var events: [FaultEvent] { state.withLock { $0.events } }
 
-    /// The most brokers that were down (killed, paused or restarting) at the same time.
+    /// The most brokers that were down (killed, paused, restarting, isolated or with a full disk) at the same time.
     public var maxConcurrentFailures: Int { state.withLock { $0.maxDown } }
 
     /// Checks that the cluster directory has a running cluster before the bench starts.
@@ -57,8 +61,8 @@ public final class FaultRunner: Sendable {
             do {
                 let nodes = try await resolve(entry, admin: admin)
                 let described = "\(entry.action.rawValue) \(nodes.map(String.init).joined(separator: ", "))"
-                    + (entry.target.isRole ? " (\(entry.target))" : "")
-                try await apply(entry.action, to: nodes)
+                    + (entry.amountText.map { " " + $0 } ?? "") + (entry.target.isRole ? " (\(entry.target))" : "")
+                try await apply(entry, to: nodes)
                 let took = (clock.elapsedNanos - started) / 1_000_000
                 record(FaultEvent(timeMs: started / 1_000_000, action: described, fault: entry.action.rawValue, nodes: nodes, durationMs: took))
                 line = "fault at \(Duration.nanoseconds(started).benchText): \(described)" + (took >= 1000 ? " (took \(Duration.milliseconds(took).benchText))" : "")
@@ -96,9 +100,10 @@ public final class FaultRunner: Sendable {
             let chosen: [(Int32, BrokerProcess.State)] =
                 switch entry.action {
                 case .kill: states.filter { $0.1 != .stopped }
-                case .pause: states.filter { $0.1 == .running }
+                case .pause, .isolate, .latency, .drop, .slowDisk, .diskFull: states.filter { $0.1 == .running }
                 case .resume: states.filter { $0.1 == .paused }
                 case .restart: states.filter { $0.1 == .stopped } + states.filter { $0.1 != .stopped }
+                case .heal: states.filter { $0.1 != .paused }
                 }
             return chosen.map(\.0)
         case .leader(let topic, let partition):
@@ -114,10 +119,12 @@ public final class FaultRunner: Sendable {
         }
     }
 
-    private func apply(_ action: FaultSchedule.Action, to nodes: [Int32]) async throws {
+    private func apply(_ entry: FaultSchedule.Entry, to nodes: [Int32]) async throws {
         let faults = ProcessFaults(directory: directory)
+        let settings = BrokerFaultControl(directory: directory)
+        let amount = entry.amount ?? 0
         for node in nodes {
-            switch action {
+            switch entry.action {
             case .kill:
                 _ = try await faults.kill(node)
                 markDown(node, true)
@@ -131,6 +138,26 @@ public final class FaultRunner: Sendable {
                 markDown(node, true)
                 _ = try await faults.restart(node, timeout: restartTimeout) { _ in }
                 markDown(node, false)
+            case .isolate:
+                try await settings.change(node) { $0.isolation.allPeers = true }
+                state.withLock { _ = $0.isolated.insert(node) }
+                markDown(node, true)
+            case .heal:
+                try await settings.change(node) { settings in
+                    settings.healNetwork()
+                    settings.healDisk()
+                }
+                if state.withLock({ $0.isolated.remove(node) != nil }) { markDown(node, false) }
+            case .latency:
+                try await settings.change(node) { $0.latencyMs = Int(amount) }
+            case .drop:
+                try await settings.change(node) { $0.dropPercent = amount }
+            case .slowDisk:
+                try await settings.change(node) { $0.slowDiskMs = Int(amount) }
+            case .diskFull:
+                // The broker stops at its next write; it is down until healed and restarted.
+                try await settings.change(node) { $0.diskFull = true }
+                markDown(node, true)
             }
         }
     }

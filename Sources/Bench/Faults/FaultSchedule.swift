@@ -1,13 +1,21 @@
 /// A timed list of faults to inject while a bench runs (`--faults`), parsed from text such as
-/// `10s kill leader(orders,0); 20s restart all; 25s pause controller; 30s resume all`.
+/// `10s kill leader(orders,0); 20s restart all; 30s isolate 2; 40s heal; 45s latency 3 50ms`.
 ///
-/// Each entry is `TIME ACTION TARGET`; TIME counts from the start of the run. Targets are a node id,
-/// `all` (every broker, one after another), or a role resolved through Kafka APIs when the fault
-/// fires: `leader(TOPIC,PARTITION)`, `controller` (the quorum's leader), `coordinator(GROUP)`.
+/// Each entry is `TIME ACTION TARGET [AMOUNT]`; TIME counts from the start of the run. Targets are a
+/// node id, `all` (every broker, one after another), or a role resolved through Kafka APIs when the
+/// fault fires: `leader(TOPIC,PARTITION)`, `controller` (the quorum's leader), `coordinator(GROUP)`.
+/// `heal` without a target heals every broker. `latency` and `slow-disk` take milliseconds (`50ms`),
+/// `drop` a percentage (`10%`).
 public struct FaultSchedule: Sendable, Hashable {
-    /// The process faults a bench can inject (network and disk faults come with the brokers' fault seams).
+    /// The faults a bench can inject: process signals, and the network and disk faults of the
+    /// brokers' fault seams (`gregor fault`).
     public enum Action: String, Sendable, Hashable, CaseIterable {
-        case kill, restart, pause, resume
+        case kill, restart, pause, resume, isolate, heal, latency, drop
+        case slowDisk = "slow-disk"
+        case diskFull = "disk-full"
+
+        /// Whether the action takes an amount: milliseconds or a percentage.
+        var takesAmount: Bool { self == .latency || self == .drop || self == .slowDisk }
     }
 
     /// Which broker a fault hits.
@@ -33,14 +41,24 @@ public struct FaultSchedule: Sendable, Hashable {
         public var at: Duration
         public var action: Action
         public var target: Target
+        /// Milliseconds for latency and slow-disk, percent for drop.
+        public var amount: Double?
 
-        public init(at: Duration, action: Action, target: Target) {
+        public init(at: Duration, action: Action, target: Target, amount: Double? = nil) {
             self.at = at
             self.action = action
             self.target = target
+            self.amount = amount
         }
 
-        public var description: String { "\(at.benchText) \(action.rawValue) \(target)" }
+        public var description: String { "\(at.benchText) \(action.rawValue) \(target)" + (amountText.map { " " + $0 } ?? "") }
+
+        /// `50ms` or `10%`.
+        var amountText: String? {
+            guard let amount else { return nil }
+            let number = amount == amount.rounded() ? "\(Int(amount))" : "\(amount)"
+            return action == .drop ? number + "%" : number + "ms"
+        }
     }
 
     public var entries: [Entry]
@@ -52,16 +70,44 @@ public struct FaultSchedule: Sendable, Hashable {
     public init(parsing text: String) throws(BenchError) {
         var entries: [Entry] = []
         for part in text.split(separator: ";") where !part.trimmingSpaces.isEmpty {
-            let words = part.trimmingSpaces.split(separator: " ", maxSplits: 2).map(String.init)
-            guard words.count == 3 else { throw BenchError("a fault is TIME ACTION TARGET (say '10s kill 2'); got '\(part.trimmingSpaces)'") }
-            let at = try Duration(benchText: words[0])
-            guard let action = Action(rawValue: words[1].lowercased()) else {
-                throw BenchError("unknown fault '\(words[1])' in '\(part.trimmingSpaces)': use \(Action.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            entries.append(Entry(at: at, action: action, target: try Self.target(words[2].replacingSpaces)))
+            entries.append(try Self.entry(part.trimmingSpaces))
         }
         guard !entries.isEmpty else { throw BenchError("--faults has no fault in it") }
         self.init(entries: entries)
+    }
+
+    /// One `TIME ACTION TARGET [AMOUNT]`.
+    static func entry(_ text: String) throws(BenchError) -> Entry {
+        var words = text.split(separator: " ").map(String.init)
+        guard words.count >= 2 else { throw BenchError("a fault is TIME ACTION TARGET (say '10s kill 2'); got '\(text)'") }
+        let at = try Duration(benchText: words.removeFirst())
+        let name = words.removeFirst()
+        guard let action = Action(rawValue: name.lowercased()) else {
+            throw BenchError("unknown fault '\(name)' in '\(text)': use \(Action.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var amount: Double?
+        if action.takesAmount {
+            guard words.count >= 2, let last = words.last else {
+                throw BenchError("\(action.rawValue) needs a target and an amount (say '10s \(action.rawValue) 2 \(action == .drop ? "10%" : "50ms")'); got '\(text)'")
+            }
+            amount = try Self.amount(last, for: action)
+            words.removeLast()
+        }
+        if words.isEmpty, action == .heal { return Entry(at: at, action: action, target: .all) }
+        guard !words.isEmpty else { throw BenchError("a fault is TIME ACTION TARGET (say '10s kill 2'); got '\(text)'") }
+        return Entry(at: at, action: action, target: try Self.target(words.joined()), amount: amount)
+    }
+
+    /// `50ms` (a bare number is milliseconds too, or `1s`) for latency and slow-disk, `10%` (or `10`) for drop.
+    static func amount(_ text: String, for action: Action) throws(BenchError) -> Double {
+        if action == .drop {
+            let number = text.hasSuffix("%") ? String(text.dropLast()) : text
+            guard let percent = Double(number), (0...100).contains(percent) else { throw BenchError("drop takes a percentage from 0 to 100, like 10%; got '\(text)'") }
+            return percent
+        }
+        if let millis = Double(text), millis >= 0 { return millis }
+        guard let duration = try? Duration(benchText: text) else { throw BenchError("\(action.rawValue) takes a time like 50ms; got '\(text)'") }
+        return Double(duration.nanoseconds / 1_000_000)
     }
 
     static func target(_ text: String) throws(BenchError) -> Target {

@@ -68,13 +68,19 @@ public enum SVGChart {
             shapes.append("<rect x=\"\(f(from))\" y=\"\(throughputTop)\" width=\"\(f(max(to - from, 1)))\" height=\"\(f(bottom - throughputTop))\" fill=\"#d62728\" fill-opacity=\"0.12\"><title>no acknowledgement for \(window.durationMs) ms</title></rect>")
         }
         var downSince: [Int32: Int64] = [:]
+        var isolated: Set<Int32> = []
         let end = Int64((report.series.last?.second ?? 0) * 1000)
         var spans: [(node: Int32, from: Int64, to: Int64)] = []
         for event in report.faults {
             for node in event.nodes ?? [] {
                 switch event.fault {
-                case "kill", "pause": downSince[node] = downSince[node] ?? event.timeMs
-                case "restart", "resume":
+                case "kill", "pause", "isolate", "disk-full":
+                    downSince[node] = downSince[node] ?? event.timeMs
+                    if event.fault == "isolate" { isolated.insert(node) }
+                case "restart", "resume", "heal":
+                    // heal brings back an isolated broker; one stopped by a full disk needs its restart.
+                    if event.fault == "heal", isolated.remove(node) == nil { break }
+                    isolated.remove(node)
                     if let since = downSince.removeValue(forKey: node) { spans.append((node, since, event.timeMs + (event.durationMs ?? 0))) }
                 default: break
                 }
@@ -83,7 +89,7 @@ public enum SVGChart {
         spans += downSince.map { ($0.key, $0.value, end) }
         for span in spans.sorted(by: { $0.from < $1.from }) {
             let (from, to) = (x(Double(span.from) / 1000), x(Double(span.to) / 1000))
-            shapes.append("<rect x=\"\(f(from))\" y=\"\(throughputTop)\" width=\"\(f(max(to - from, 1)))\" height=\"\(f(bottom - throughputTop))\" fill=\"#7f7f7f\" fill-opacity=\"0.12\"><title>broker \(span.node) down</title></rect>")
+            shapes.append("<rect x=\"\(f(from))\" y=\"\(throughputTop)\" width=\"\(f(max(to - from, 1)))\" height=\"\(f(bottom - throughputTop))\" fill=\"#7f7f7f\" fill-opacity=\"0.12\"><title>broker \(span.node) down or cut off</title></rect>")
         }
         for (index, event) in report.faults.enumerated() {
             let from = x(Double(event.timeMs) / 1000)
