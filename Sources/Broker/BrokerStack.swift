@@ -32,17 +32,19 @@ struct BrokerStack: Sendable {
         let replicas = ReplicaManager(
             nodeId: config.nodeId, logManager: logManager, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs, logger: logger,
             clock: WallClock.milliseconds)
-        let groups = GroupCoordinatorService(config: config, replicas: replicas, logger: logger)
+        let metrics = BrokerMetrics()
+        let elections = LeaderElectionCounter(metrics: metrics)
+        let groups = GroupCoordinatorService(config: config, replicas: replicas, logger: logger, metrics: metrics)
         let metadata = try MetadataService(
             directory: directory, clusterId: meta.clusterId, config: config, fileSystem: fileSystem,
             hadCleanShutdown: report.hadCleanShutdown,
             publish: { image in
                 replicas.apply(image, configs: ConfigResolver(nodeId: config.nodeId, staticBrokerConfigs: config.staticConfigs, image: image))
                 groups.apply(image, now: WallClock.milliseconds)
+                elections.observe(image)
             },
             clock: WallClock.milliseconds, logger: logger, faults: faults)
         if startMetadata { try await metadata.start(host: config.advertisedHost, port: Int32(config.advertisedPort)) }
-        let metrics = BrokerMetrics()
         let isrChanges = IsrChangeSender(
             metadata: metadata, nodeId: config.nodeId, backoffMs: config.replicaFetchBackoffMs, clock: WallClock.milliseconds, logger: logger,
             metrics: metrics)
@@ -57,8 +59,14 @@ struct BrokerStack: Sendable {
                 state.producePurgatorySize += partition.acknowledgements.count
             }
             state.activeController = metadata.controllerId.id == nodeId
+            if state.activeController {
+                state.offlinePartitions = metadata.cache.image.topicsByName.values.reduce(0) { count, topic in
+                    count + topic.partitions.values.filter { $0.leader < 0 }.count
+                }
+            }
             return state
         }
+        elections.activeController { [metadata] in metadata.controllerId.id == nodeId }
         let context = BrokerContext(
             config: config, metadata: metadata.cache, controller: metadata, replicas: replicas, groups: groups,
             alterPartitions: isrChanges, metrics: metrics, clock: WallClock.milliseconds, logger: logger)

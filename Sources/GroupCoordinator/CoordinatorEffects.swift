@@ -8,6 +8,8 @@ public struct CoordinatorEffects: Sendable {
     public var records: [CoordinatorRecord] = []
     public var joins: [(RequestToken, JoinGroupOutcome)] = []
     public var syncs: [(RequestToken, SyncGroupOutcome)] = []
+    /// Groups that moved to a new generation (completed a rebalance's join phase), for the metrics.
+    public var rebalancesCompleted = 0
 
     public init() {}
 
@@ -17,6 +19,7 @@ public struct CoordinatorEffects: Sendable {
         records += other.records
         joins += other.joins
         syncs += other.syncs
+        rebalancesCompleted += other.rebalancesCompleted
     }
 }
 

@@ -88,6 +88,7 @@ extension GroupCoordinatorShard {
             return
         }
         group.generationId += 1
+        effects.rebalancesCompleted += 1
         group.joinDeadline = nil
         group.initialDelay = nil
         group.pendingSyncMembers.removeAll()

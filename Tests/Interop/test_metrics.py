@@ -2,7 +2,8 @@
 
 What the clients did must show in the counters (records and bytes in per topic, bytes out, requests per
 API), the state gauges must describe the broker (partitions, leaders, the active controller), and a
-follower that stops answering must show as an ISR shrink and an under-replicated partition on its leader.
+follower that stops answering must show as an ISR shrink and an under-replicated partition on its leader;
+a group's rebalance and a leader's move count too.
 """
 
 import os
@@ -56,6 +57,18 @@ def test_metrics_count_what_clients_did(broker_factory, kcat_path):
     assert samples["kafka_server_replicamanager_leadercount"] == 2
     assert samples["kafka_controller_activecontrollercount"] == 1
     assert samples["kafka_server_replicamanager_underreplicatedpartitions"] == 0
+    assert samples["kafka_controller_offlinepartitionscount"] == 0
+
+    # A consumer joining a group completes a rebalance (the group's first generation).
+    assert samples["kafka_coordinator_group_rebalances_total"] == 0
+    consumer = ck.Consumer({"bootstrap.servers": broker.bootstrap, "group.id": "metered-readers", "auto.offset.reset": "earliest"})
+    consumer.subscribe(["metered"])
+    deadline = time.time() + 30
+    while not consumer.assignment():
+        assert time.time() < deadline, "the consumer was never assigned partitions"
+        consumer.poll(0.2)
+    assert scrape(broker.admin_port)["kafka_coordinator_group_rebalances_total"] == 1
+    consumer.close()
 
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(f"http://127.0.0.1:{broker.admin_port}/other", timeout=10)
@@ -100,3 +113,12 @@ def test_a_paused_follower_shows_as_an_isr_shrink_on_its_leader(quorum):
         assert time.time() < deadline, "the restarted follower never rejoined the ISR"
         time.sleep(0.3)
     assert scrape(leader.admin_port)["kafka_server_replicamanager_underreplicatedpartitions"] == 0
+
+    # The leader stops cleanly: its leadership moves, which the active controller counts as an election.
+    others = [b for b in quorum if b is not leader]
+    assert leader.stop() == 0
+    deadline = time.time() + 30
+    while sum(scrape(b.admin_port)["kafka_controller_controllerstats_leaderelections_total"] for b in others) < 1:
+        assert time.time() < deadline, "no leader election counted after the leader stopped"
+        time.sleep(0.3)
+    assert sum(scrape(b.admin_port)["kafka_controller_controllerstats_uncleanleaderelections_total"] for b in others) == 0

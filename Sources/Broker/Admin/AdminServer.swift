@@ -29,8 +29,9 @@ final class AdminServer: Service, Sendable {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(AdminRequestHandler(metrics: metrics, faults: faults))
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(AdminRequestHandler(metrics: metrics, faults: faults))
                 }
             }
             .bind(host: host, port: port).get()

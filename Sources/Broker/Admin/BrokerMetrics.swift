@@ -19,6 +19,9 @@ public final class BrokerMetrics: Sendable {
     private let topics = Mutex<[String: TopicCounters]>([:])
     let isrShrinks: Metrics.Counter
     let isrExpands: Metrics.Counter
+    let leaderElections: Metrics.Counter
+    let uncleanLeaderElections: Metrics.Counter
+    let groupRebalances: Metrics.Counter
     private let gauges: [String: Metrics.Gauge]
     /// Reads the state gauges from the broker at scrape time.
     private let stateReader = Mutex<(@Sendable () -> BrokerState)?>(nil)
@@ -36,6 +39,8 @@ public final class BrokerMetrics: Sendable {
         public var leaders = 0
         public var underReplicatedPartitions = 0
         public var activeController = false
+        /// Partitions without a leader; counted by the active controller only, as Kafka does.
+        public var offlinePartitions = 0
         public var producePurgatorySize = 0
 
         public init() {}
@@ -52,9 +57,13 @@ public final class BrokerMetrics: Sendable {
         requestErrors = Metrics.Counter(label: "kafka_network_requests_closed_total", factory: factory)
         isrShrinks = Metrics.Counter(label: "kafka_server_replicamanager_isrshrinks_total", factory: factory)
         isrExpands = Metrics.Counter(label: "kafka_server_replicamanager_isrexpands_total", factory: factory)
+        leaderElections = Metrics.Counter(label: "kafka_controller_controllerstats_leaderelections_total", factory: factory)
+        uncleanLeaderElections = Metrics.Counter(label: "kafka_controller_controllerstats_uncleanleaderelections_total", factory: factory)
+        groupRebalances = Metrics.Counter(label: "kafka_coordinator_group_rebalances_total", factory: factory)
         gauges = Dictionary(uniqueKeysWithValues: [
             "kafka_server_replicamanager_partitioncount", "kafka_server_replicamanager_leadercount",
             "kafka_server_replicamanager_underreplicatedpartitions", "kafka_controller_activecontrollercount",
+            "kafka_controller_offlinepartitionscount",
             "kafka_server_delayedoperationpurgatory_produce_size",
         ].map { ($0, Metrics.Gauge(label: $0, factory: factory)) })
     }
@@ -108,6 +117,7 @@ public final class BrokerMetrics: Sendable {
             gauges["kafka_server_replicamanager_leadercount"]?.record(state.leaders)
             gauges["kafka_server_replicamanager_underreplicatedpartitions"]?.record(state.underReplicatedPartitions)
             gauges["kafka_controller_activecontrollercount"]?.record(state.activeController ? 1 : 0)
+            gauges["kafka_controller_offlinepartitionscount"]?.record(state.offlinePartitions)
             gauges["kafka_server_delayedoperationpurgatory_produce_size"]?.record(state.producePurgatorySize)
         }
         return registry.emitToString()

@@ -14,6 +14,7 @@ final class CoordinatorShardRuntime: Sendable {
     private let state: Mutex<State>
     private let replicas: ReplicaManager
     private let logger: Logger
+    private let metrics: BrokerMetrics?
     /// `offsets.commit.timeout.ms`: how long a write waits for the ISR before the clients are told to retry.
     private let commitTimeoutMs: Int64
 
@@ -30,12 +31,16 @@ final class CoordinatorShardRuntime: Sendable {
         }
     }
 
-    init(partition: Partition, shard: GroupCoordinatorShard, replicas: ReplicaManager, commitTimeoutMs: Int64, logger: Logger) {
+    init(
+        partition: Partition, shard: GroupCoordinatorShard, replicas: ReplicaManager, commitTimeoutMs: Int64, logger: Logger,
+        metrics: BrokerMetrics? = nil
+    ) {
         self.partition = partition
         self.commitTimeoutMs = commitTimeoutMs
         self.state = Mutex(State(shard: shard))
         self.replicas = replicas
         self.logger = logger
+        self.metrics = metrics
     }
 
     var isLoaded: Bool { state.withLock { $0.loaded } }
@@ -237,6 +242,7 @@ final class CoordinatorShardRuntime: Sendable {
 
     /// Delivers held answers (errors instead when the records could not be written).
     private func finish(_ effects: CoordinatorEffects, failure: ErrorCode?) {
+        if effects.rebalancesCompleted > 0 { metrics?.groupRebalances.increment(by: effects.rebalancesCompleted) }
         guard !effects.joins.isEmpty || !effects.syncs.isEmpty else { return }
         let (joins, syncs) = state.withLock { state in
             (

@@ -19,13 +19,15 @@ final class GroupCoordinatorService: Sendable {
     private let shards = Mutex<[Int32: CoordinatorShardRuntime]>([:])
     private let replicas: ReplicaManager
     private let logger: Logger
+    private let metrics: BrokerMetrics?
 
-    init(config: BrokerConfig, replicas: ReplicaManager, logger: Logger) {
+    init(config: BrokerConfig, replicas: ReplicaManager, logger: Logger, metrics: BrokerMetrics? = nil) {
         self.nodeId = config.nodeId
         self.partitionCount = max(config.offsetsTopicPartitions, 1)
         self.config = config
         self.replicas = replicas
         self.logger = logger
+        self.metrics = metrics
     }
 
     func partition(for groupId: String) -> Int32 { GroupPartitioner.partition(for: groupId, partitions: partitionCount) }
@@ -69,7 +71,8 @@ final class GroupCoordinatorService: Sendable {
                 guard let partition = replicas.partition(TopicPartition(Self.offsetsTopic, index)) else { continue }
                 let shard = GroupCoordinatorShard(partition: index, config: config.groupCoordinatorConfig, seed: UInt64.random(in: 0...UInt64.max))
                 let runtime = CoordinatorShardRuntime(
-                    partition: partition, shard: shard, replicas: replicas, commitTimeoutMs: config.offsetsCommitTimeoutMs, logger: logger)
+                    partition: partition, shard: shard, replicas: replicas, commitTimeoutMs: config.offsetsCommitTimeoutMs, logger: logger,
+                    metrics: metrics)
                 shards[index] = runtime
                 toLoad.append(runtime)
             }
