@@ -60,7 +60,7 @@ class Cluster:
     def up(self):
         sets = [arg for setting in self.settings for arg in ("--set", setting)]
         self.bootstrap = self.gregor("cluster", "up", "--brokers", str(self.brokers), "--port", str(free_ports(self.brokers)),
-                                     "--timeout", "120", *sets).strip()
+                                     "--admin-port", str(free_ports(self.brokers)), "--timeout", "120", *sets).strip()
         return self
 
     def down(self):

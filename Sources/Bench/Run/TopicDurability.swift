@@ -9,10 +9,16 @@ struct TopicDurability: Sendable {
 
     /// Reads the settings, retrying while the broker asked does not know the topic yet (a broker just
     /// restarted replays the metadata log first): a wrong default here would give a wrong verdict.
-    static func describe(_ topic: String, admin: KafkaAdmin, timeout: Duration = .seconds(15)) async throws -> TopicDurability {
+    /// A broker that knows the topic but keeps leaving `min.insync.replicas` out of DescribeConfigs
+    /// (Tansu does) is taken to use Kafka's default, 1, after `missingConfigGrace`: that promises
+    /// nothing, so it can only spare a run the verdict, never fail one wrongly.
+    static func describe(
+        _ topic: String, admin: KafkaAdmin, timeout: Duration = .seconds(15), missingConfigGrace: Duration = .seconds(2)
+    ) async throws -> TopicDurability {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var problem = "no answer"
+        var answeredWithoutIt: ContinuousClock.Instant?
         while true {
             do {
                 let metadata = try await admin.describeTopics([topic]).first
@@ -27,6 +33,15 @@ struct TopicDurability: Sendable {
                     return TopicDurability(
                         replicationFactor: metadata.partitions.map(\.replicas.count).min() ?? 0, minInsyncReplicas: minInsync,
                         uncleanLeaderElection: value("unclean.leader.election.enable") == "true")
+                } else if let metadata, metadata.error == .noError, !metadata.partitions.isEmpty, configs != nil {
+                    let since = answeredWithoutIt ?? clock.now
+                    answeredWithoutIt = since
+                    if clock.now - since >= missingConfigGrace {
+                        return TopicDurability(
+                            replicationFactor: metadata.partitions.map(\.replicas.count).min() ?? 0, minInsyncReplicas: 1,
+                            uncleanLeaderElection: value("unclean.leader.election.enable") == "true")
+                    }
+                    problem = "the broker does not report the topic's min.insync.replicas"
                 } else {
                     problem = "the topic or its min.insync.replicas is not known yet"
                 }

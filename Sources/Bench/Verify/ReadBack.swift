@@ -55,21 +55,34 @@ public struct ReadBack: Sendable {
             guard clock.now < deadline else {
                 throw BenchError("reading back \(topic) timed out; partitions not read to their end: \(remaining.sorted().map(\.description).joined(separator: ", "))")
             }
-            for record in try await consumer.poll(timeout: .milliseconds(500)) {
-                guard let range = ends[record.topicPartition], record.offset < range.end else { continue }
-                guard let value = record.value, let stamp = RecordStamp(reading: value) else {
-                    result.unstamped += 1
-                    continue
-                }
-                guard stamp.run == run else {
-                    result.otherRuns += 1
-                    continue
-                }
-                result.observations.append(.init(position: LogPosition(partition: record.partition, offset: record.offset), id: stamp.id))
-            }
+            observe(try await consumer.poll(timeout: .milliseconds(500)), into: &result)
             for tp in remaining where try await consumer.position(tp) >= ends[tp]!.end { remaining.remove(tp) }
         }
+        // Every record of the run was acknowledged or failed before the read began, so nothing of it can
+        // lie past the high watermark on a Kafka broker. A broker whose ListOffsets answers short of its
+        // log end (Tansu 0.6 gives its last batch's base offset + 1) would hide the last records, so
+        // read on until a poll brings nothing more.
+        while clock.now < deadline {
+            let records = try await consumer.poll(timeout: .milliseconds(300))
+            if records.isEmpty { break }
+            observe(records, into: &result)
+        }
         return result
+    }
+
+    /// Counts each record: one of this run (by its stamp), of another run, or not stamped at all.
+    private func observe(_ records: [ConsumerRecord], into result: inout Result) {
+        for record in records {
+            guard let value = record.value, let stamp = RecordStamp(reading: value) else {
+                result.unstamped += 1
+                continue
+            }
+            guard stamp.run == run else {
+                result.otherRuns += 1
+                continue
+            }
+            result.observations.append(.init(position: LogPosition(partition: record.partition, offset: record.offset), id: stamp.id))
+        }
     }
 
     /// Each partition's log start offset and high watermark, once every partition has a leader.
