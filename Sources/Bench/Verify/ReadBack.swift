@@ -3,7 +3,9 @@ import KafkaRecords
 
 /// Reads a topic back from every partition's log start to its high watermark, for the durability
 /// checker: where each record of one run sits. Waits (up to a deadline) for every partition to have
-/// a leader, so that a check after a failover reads the new leaders.
+/// a leader, so that a check after a failover reads the new leaders, and (up to `settleTimeout`) for
+/// each high watermark to pass the highest offset acknowledged there: with acks=1 a leader
+/// acknowledges before its followers copy, and consumers see a record only once they have.
 public struct ReadBack: Sendable {
     /// What was read: the run's records, and how many records belonged to other runs or to no bench.
     public struct Result: Sendable {
@@ -16,6 +18,10 @@ public struct ReadBack: Sendable {
     public var run: UInt32
     public var client: ClientConfiguration
     public var timeout: Duration = .seconds(60)
+    /// Per partition, one past the highest offset acknowledged there (what reading should reach).
+    public var acknowledgedEnds: [Int32: Int64] = [:]
+    /// How long to wait for high watermarks to reach `acknowledgedEnds` before calling the rest lost.
+    public var settleTimeout: Duration = .seconds(15)
 
     public init(topic: String, run: UInt32, client: ClientConfiguration) {
         self.topic = topic
@@ -46,7 +52,7 @@ public struct ReadBack: Sendable {
         let ends = try await endOffsets(consumer.cluster, deadline: deadline)
         let total = ends.values.reduce(0) { $0 + max($1.end - $1.start, 0) }
         progress?("reading back \(total) record(s) from \(ends.count) partition(s) of \(topic)")
-        let pending = ends.filter { $0.value.end > $0.value.start }
+        let pending = ends.filter { max($0.value.end, acknowledgedEnds[$0.key.partition] ?? 0) > $0.value.start }
         await consumer.assign(pending.keys.sorted())
         for (tp, range) in pending { try await consumer.seek(tp, to: range.start) }
         var result = Result()
@@ -58,16 +64,23 @@ public struct ReadBack: Sendable {
             observe(try await consumer.poll(timeout: .milliseconds(500)), into: &result)
             for tp in remaining where try await consumer.position(tp) >= ends[tp]!.end { remaining.remove(tp) }
         }
-        // Every record of the run was acknowledged or failed before the read began, so nothing of it can
-        // lie past the high watermark on a Kafka broker. A broker whose ListOffsets answers short of its
-        // log end (Tansu 0.6 gives its last batch's base offset + 1) would hide the last records, so
-        // read on until a poll brings nothing more.
-        while clock.now < deadline {
+        // Read on past the high watermarks read at the start, until a poll brings nothing more and every
+        // partition is read past what was acknowledged there (or `settleTimeout` passed: the rest is
+        // lost). High watermarks still rise after an acks=1 run, and a broker whose ListOffsets answers
+        // short of its log end (Tansu 0.6 gives its last batch's base offset + 1) would hide records.
+        let settled = min(deadline, clock.now + settleTimeout)
+        while clock.now < settled {
             let records = try await consumer.poll(timeout: .milliseconds(300))
-            if records.isEmpty { break }
             observe(records, into: &result)
+            if records.isEmpty, try await readPastAcknowledged(pending.keys, consumer) { break }
         }
         return result
+    }
+
+    /// Whether every partition's position is past the highest offset acknowledged there.
+    private func readPastAcknowledged(_ partitions: some Collection<TopicPartition>, _ consumer: KafkaConsumer) async throws -> Bool {
+        for tp in partitions where try await consumer.position(tp) < acknowledgedEnds[tp.partition] ?? 0 { return false }
+        return true
     }
 
     /// Counts each record: one of this run (by its stamp), of another run, or not stamped at all.

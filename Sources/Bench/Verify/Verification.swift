@@ -23,7 +23,12 @@ public enum Verification {
         promise: DurabilityPromise, progress: @escaping @Sendable (String) -> Void
     ) async throws -> (DurabilityReport, VerificationSummary) {
         var history = history
-        let read = try await ReadBack(topic: topic, run: run, client: client).read(progress: progress)
+        var readBack = ReadBack(topic: topic, run: run, client: client)
+        for acknowledgement in history.acknowledged {
+            let end = acknowledgement.position.offset + 1
+            readBack.acknowledgedEnds[acknowledgement.position.partition] = max(readBack.acknowledgedEnds[acknowledgement.position.partition] ?? 0, end)
+        }
+        let read = try await readBack.read(progress: progress)
         history.observed = read.observations
         if read.otherRuns > 0 || read.unstamped > 0 {
             progress("ignored \(read.otherRuns) record(s) of other bench runs and \(read.unstamped) record(s) without a bench stamp")
