@@ -136,8 +136,10 @@ class LocalCluster:
 
 
 def up(cluster, brokers=1, timeout=60, settings=None):
-    """`gregor cluster up` on free ports; `settings` are broker configs (`--set key=value`)."""
+    """`gregor cluster up` on free ports (client and admin); `settings` are broker configs (`--set key=value`)."""
     port = free_ports(brokers)
+    admin_port = free_ports(brokers)
     sets = [arg for key, value in (settings or {}).items() for arg in ("--set", f"{key}={value}")]
-    result = cluster.gregor("cluster", "up", "--brokers", str(brokers), "--port", str(port), "--timeout", str(timeout), *sets)
+    result = cluster.gregor("cluster", "up", "--brokers", str(brokers), "--port", str(port), "--admin-port", str(admin_port),
+                            "--timeout", str(timeout), *sets)
     return port, result

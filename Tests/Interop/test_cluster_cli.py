@@ -56,7 +56,8 @@ def test_up_writes_the_cluster_file_and_the_broker_answers(cluster, gregor_bin, 
     assert broker["dataDir"] == data_dir and broker["logFile"] == os.path.join(cluster.dir, "broker-1.log")
     assert broker["command"] == [
         os.path.realpath(gregor_bin), "broker", "--node-id", "1", "--listen", bootstrap, "--data-dir", data_dir,
-        "--controller-voters", f"1@{bootstrap}", "--cluster-file", cluster.file_path]
+        "--controller-voters", f"1@{bootstrap}", "--cluster-file", cluster.file_path,
+        "--admin", f"127.0.0.1:{broker['adminPort']}", "--faults"]
     pid = broker["pid"]
     assert is_broker(pid, data_dir) and not is_gone(pid)
     assert os.getsid(pid) == pid, "the broker leads a session of its own"

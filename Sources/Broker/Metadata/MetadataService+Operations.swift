@@ -147,14 +147,29 @@ extension MetadataService {
         try await applyCommitted()
     }
 
-    /// Sends a request to the quorum's leader over the broker's controller connection to it.
+    /// Sends a request to the quorum's leader over the broker's controller connection to it. When the
+    /// quorum elects another leader meanwhile, the request is abandoned (its connection closed) and
+    /// NOT_CONTROLLER thrown, so the caller retries on the new one at once, as Kafka's
+    /// `NodeToControllerChannelManager` moves to a new controller: a request to a controller that is
+    /// cut off or hung would otherwise hold a broker's heartbeats for the whole request timeout, and the
+    /// new controller would fence brokers that are alive, itself included.
     func forwardToController<Request: KafkaRequest>(_ request: Request) async throws -> Request.Response {
         let leader = await quorum.leaderId
         guard leader >= 0, leader != nodeId else { throw NotControllerError(leaderId: leader) }
         let connection = try await peers.connection(
             to: leader, channel: .controller, timeout: .milliseconds(quorum.configuration.requestTimeoutMs))
         do {
-            return try await connection.send(request, timeout: .seconds(30))
+            return try await withThrowingTaskGroup(of: Request.Response?.self) { group in
+                group.addTask { try await connection.send(request, timeout: .seconds(30)) }
+                group.addTask {
+                    while await self.quorum.leaderId == leader { try await Task.sleep(for: .milliseconds(50)) }
+                    await self.peers.drop(leader, channel: .controller)  // ends the send above
+                    throw NotControllerError(leaderId: await self.quorum.leaderId)
+                }
+                defer { group.cancelAll() }
+                guard let answer = try await group.next() ?? nil else { throw NotControllerError(leaderId: -1) }
+                return answer
+            }
         } catch {
             await peers.drop(leader, channel: .controller)
             throw error
