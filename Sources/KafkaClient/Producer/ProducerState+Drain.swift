@@ -41,7 +41,10 @@ extension ProducerState {
         for pass in 0..<max(configuration.maxInFlightRequestsPerConnection, 1) {
             var byNode: [Int32: (batches: [ProducerBatch], bytes: Int)] = [:]
             for tp in active {
-                guard var queue = queues[tp] else { continue }
+                // Taken out of the dictionary while it changes: a copy that still shared its buffers with
+                // the dictionary would copy every queued batch on the first change (quadratic with many
+                // small batches queued, as with linger.ms=0 and a tiny batch.size).
+                guard var queue = queues.removeValue(forKey: tp) else { continue }
                 defer { queues[tp] = queue }
                 if pass == 0 {
                     if let open = queue.open {
@@ -113,7 +116,7 @@ extension ProducerState {
     mutating func requeue(_ batch: ProducerBatch, at: NIODeadline) {
         batch.retryAt = at
         let tp = batch.topicPartition
-        var queue = queues[tp, default: PartitionQueue()]
+        var queue = queues.removeValue(forKey: tp) ?? PartitionQueue()
         var index = 0
         if batch.baseSequence >= 0 {
             while index < queue.ready.count, queue.ready[queue.ready.index(queue.ready.startIndex, offsetBy: index)].baseSequence >= 0,

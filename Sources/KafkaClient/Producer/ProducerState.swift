@@ -144,9 +144,8 @@ struct ProducerState {
         incomplete.remove(batch.id)
         bufferedBytes -= batch.reservedBytes
         batch.reservedBytes = 0
-        if var queue = queues[batch.topicPartition], let index = queue.unresolved.firstIndex(where: { $0 === batch }) {
-            queue.unresolved.remove(at: index)
-            queues[batch.topicPartition] = queue
+        if let index = queues[batch.topicPartition]?.unresolved.firstIndex(where: { $0 === batch }) {
+            queues[batch.topicPartition]?.unresolved.remove(at: index)  // in place: no copy of the queue
         }
         var resumed = memoryWaiters
         memoryWaiters = []
