@@ -82,7 +82,7 @@ def main():
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--e2e-seconds", type=int, default=30)
     parser.add_argument("--chaos-runs", type=int, default=100)
-    parser.add_argument("--chaos-seconds", type=int, default=15)
+    parser.add_argument("--chaos-seconds", type=int, default=12)
     parser.add_argument("--failover-seconds", type=int, default=45)
     parser.add_argument("--gregor-rev", help="build this commit (git archive) instead of the working tree")
     parser.add_argument("--gregor-bin", help="use this gregor binary instead of building")
@@ -185,10 +185,10 @@ class Runner:
                     for scenario, systems, argv in SCENARIOS:
                         if name not in systems:
                             continue
-                        topic = ("t-" + CONSUMES.get(scenario, scenario)).translate(str.maketrans(" :,=", "----"))
+                        topic = "t-" + slug(CONSUMES.get(scenario, scenario))
                         records = self.args.one_record_requests if scenario == "one-record requests" else self.args.records
                         extra = ["--records", str(records)] + (["--verify"] if argv[0] == "produce" else [])
-                        label = f"{name}-{rep}-{topic}" + ("-read" if argv[0] == "consume" else "")
+                        label = f"{name}-{rep}-{slug(scenario)}"
                         report = self.bench(system, name, [*argv, "--topic", topic, *extra], label)
                         rows[scenario][name].append(summary(report))
                 finally:
@@ -263,6 +263,11 @@ class Runner:
         finally:
             self.stop(system)
         return runs
+
+
+def slug(text):
+    """A scenario's name as a topic or file name: `2014: 1 producer, acks=1` → `2014--1-producer--acks-1`."""
+    return text.translate(str.maketrans(" :,=", "----"))
 
 
 def summary(report):
