@@ -235,7 +235,7 @@ class Runner:
         system = self.system("gregor-3")
         seconds = self.args.failover_seconds
         schedule = (f"{seconds * 2 // 9}s kill leader(failover,0); {seconds * 4 // 9}s restart all; "
-                    f"{seconds * 6 // 9}s isolate leader(failover,1); {seconds * 7 // 9}s heal")
+                    f"{seconds * 5 // 9}s isolate leader(failover,1); {seconds * 8 // 9}s heal")
         try:
             argv = ["e2e", "--topic", "failover", "--partitions", "6", "--rate", "5000", "--acks", "all",
                     "--duration", f"{seconds}s", "--faults", schedule, "--dir", system.dir, "--verify", "--svg",
