@@ -11,11 +11,8 @@ struct FaultSlowDisk: AsyncParsableCommand {
     @Argument(help: "Milliseconds per write and per fsync.") var milliseconds: Int
 
     func run() async throws {
-        let (node, latency) = (target.node, milliseconds)
-        try await target.inject("slow-disk") { _ in
-            let now = try await target.settings.change(node) { $0.slowDiskMs = latency }
-            return "broker \(node): " + (now.descriptions.joined(separator: "; ").nonEmpty ?? "no fault")
-        }
+        let latency = milliseconds
+        try await target.changeFaults("slow-disk") { $0.slowDiskMs = latency }
     }
 }
 
@@ -36,11 +33,11 @@ struct FaultDiskFull: AsyncParsableCommand {
 
     func run() async throws {
         let node = target.node
-        try await target.inject("disk-full") { _ in
-            try await target.settings.change(node) { $0.diskFull = true }
-            return "broker \(node): disk full: its next write fails with ENOSPC, it answers KAFKA_STORAGE_ERROR and stops; "
+        try await target.changeFaults(
+            "disk-full",
+            then: "; its next write fails, it answers KAFKA_STORAGE_ERROR and stops; "
                 + "free it with `gregor fault heal \(node) --disk\(target.location.directory.dirOption)`, then restart it"
-        }
+        ) { $0.diskFull = true }
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cluster
+import Faults
 
 /// `gregor fault`: faults on one broker of a local cluster (`gregor cluster up`): process faults with
 /// real signals, network and disk faults through the broker's admin endpoint.
@@ -42,6 +43,16 @@ struct FaultTarget: ParsableArguments {
         let line = try await clusterOperation { try await body(faults) }
         FaultLog.append("gregor fault \(action) \(node): \(line)", in: location.directory)
         print(line)
+    }
+
+    /// Changes the broker's network or disk faults through its admin endpoint (or its data directory
+    /// while it is stopped), prints what it suffers now, `then` after it, and logs the line.
+    func changeFaults(_ action: String, then: String = "", _ change: @escaping @Sendable (inout FaultSettings) -> Void) async throws {
+        let (node, control) = (self.node, settings)
+        try await inject(action) { _ in
+            let now = try await control.change(node, change)
+            return "broker \(node): " + (now.isEmpty ? "no network or disk fault" : now.descriptions.joined(separator: "; ")) + then
+        }
     }
 }
 

@@ -28,16 +28,13 @@ struct FaultIsolate: AsyncParsableCommand {
         }
         if peers.contains(node) { throw ValidationError("a broker cannot be isolated from itself") }
         let (fromPeers, fromClients) = (peers, clients)
-        try await target.inject("isolate") { _ in
-            let now = try await target.settings.change(node) { settings in
-                if fromClients { settings.isolation.clients = true }
-                if !fromPeers.isEmpty {
-                    settings.isolation.peers = Array(Set(settings.isolation.peers + fromPeers)).sorted()
-                } else if !fromClients {
-                    settings.isolation.allPeers = true
-                }
+        try await target.changeFaults("isolate", then: "; heal with `gregor fault heal \(node)\(target.location.directory.dirOption)`") { settings in
+            if fromClients { settings.isolation.clients = true }
+            if !fromPeers.isEmpty {
+                settings.isolation.peers = Array(Set(settings.isolation.peers + fromPeers)).sorted()
+            } else if !fromClients {
+                settings.isolation.allPeers = true
             }
-            return "broker \(node): \(now.descriptions.joined(separator: "; ")); heal with `gregor fault heal \(node)\(target.location.directory.dirOption)`"
         }
     }
 }
@@ -87,13 +84,10 @@ struct FaultLatency: AsyncParsableCommand {
     @Option(name: .long, help: "Up to this many more milliseconds, at random.") var jitter = 0
 
     func run() async throws {
-        let (node, latency, jitter) = (target.node, milliseconds, self.jitter)
-        try await target.inject("latency") { _ in
-            let now = try await target.settings.change(node) { settings in
-                settings.latencyMs = latency
-                settings.jitterMs = jitter
-            }
-            return "broker \(node): " + (now.descriptions.joined(separator: "; ").nonEmpty ?? "no fault")
+        let (latency, jitter) = (milliseconds, self.jitter)
+        try await target.changeFaults("latency") { settings in
+            settings.latencyMs = latency
+            settings.jitterMs = jitter
         }
     }
 }
@@ -107,15 +101,7 @@ struct FaultDrop: AsyncParsableCommand {
     @Argument(help: "Percent of requests lost, 0 to 100.") var percent: Double
 
     func run() async throws {
-        let (node, percent) = (target.node, percent)
-        try await target.inject("drop") { _ in
-            let now = try await target.settings.change(node) { $0.dropPercent = percent }
-            return "broker \(node): " + (now.descriptions.joined(separator: "; ").nonEmpty ?? "no fault")
-        }
+        let percent = self.percent
+        try await target.changeFaults("drop") { $0.dropPercent = percent }
     }
-}
-
-extension String {
-    /// Nil for the empty string.
-    var nonEmpty: String? { isEmpty ? nil : self }
 }
