@@ -51,11 +51,18 @@ public final class BrokerFaults: Sendable {
         return current.inbound(from: PeerClientId.peerNode(of: clientId), using: &random)
     }
 
+    /// Whether requests with `clientId` are cut off now (isolation only; drops and latency aside).
+    func isCut(clientId: String?) -> Bool {
+        let settings = current
+        guard let peer = PeerClientId.peerNode(of: clientId) else { return settings.isolation.clients }
+        return settings.isolation.cuts(peer: peer)
+    }
+
     /// Holds a black-holed request until its sender is no longer cut off or `limit` passed (the sender
     /// has given up by then), so its connection stays silent as over a cut cable.
     func holdWhileCut(clientId: String?, limit: Duration) async {
         let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline, !Task.isCancelled, inbound(clientId: clientId) == .blackHole {
+        while ContinuousClock.now < deadline, !Task.isCancelled, isCut(clientId: clientId) {
             try? await Task.sleep(for: .milliseconds(100))
         }
     }

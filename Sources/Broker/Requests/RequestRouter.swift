@@ -81,6 +81,11 @@ struct RequestRouter: Sendable {
         case .pass(let delayMs):
             let outcome = await dispatch(frame, context)
             if delayMs > 0 { try? await Task.sleep(for: .milliseconds(delayMs)) }
+            // A long poll (a follower's fetch) that began before a cut must not be answered across it.
+            if faults.isCut(clientId: frame.header.clientId) {
+                await faults.holdWhileCut(clientId: frame.header.clientId, limit: Self.blackHoleLimit)
+                return .close(reason: "isolated (fault injection) while the request waited: its answer was never sent")
+            }
             return outcome
         }
     }
