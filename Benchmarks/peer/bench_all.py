@@ -255,7 +255,12 @@ class Runner:
             for seed in range(1, self.args.chaos_runs + 1):
                 argv = ["chaos", "--seed", str(seed), "--duration", f"{self.args.chaos_seconds}s", "--topic", f"chaos-{seed}",
                         "--dir", system.dir]
-                report = self.bench(system, "gregor-3", argv, f"chaos-{seed}")
+                try:
+                    report = self.bench(system, "gregor-3", argv, f"chaos-{seed}")
+                except RuntimeError as error:  # a run that could not even start counts as failed; go on
+                    runs.append({"seed": seed, "exit": -1, "error": str(error)[-500:]})
+                    peers.log(f"chaos seed {seed} failed: {error}")
+                    continue
                 verification = report.get("verification") or {}
                 runs.append({"seed": seed, "exit": report["exit"], "schedule": report["settings"].get("faults", ""),
                              **{key: verification.get(key) for key in ("acknowledged", "lost", "duplicated", "reordered", "violated")}})
@@ -333,6 +338,9 @@ def render(results):
             f"own topic of one gregor-3 cluster: {sum(r.get('acknowledged') or 0 for r in chaos):,} acknowledged records, "
             f"{lost} lost, {sum(r.get('duplicated') or 0 for r in chaos)} duplicated; "
             + (f"runs that failed: seeds {failed}." if failed else "every run verified clean."), ""]
+    for r in chaos:
+        if r.get("error"):
+            out.append(f"- seed {r['seed']} did not run: {r['error'].splitlines()[-1] if r['error'] else ''}")
     out += ["### Targets", "", "| target | figure | met |", "|---|---:|---|"]
     figures = dict(ratios)
     figures["e2e gregor-1"] = results["e2e"].get("gregor-1", {}).get("p99")

@@ -25,19 +25,27 @@ public struct TopicSetup: Sendable {
         }
     }
 
+    /// Retriable refusals (NOT_CONTROLLER while the metadata quorum elects a leader, as after a healed
+    /// partition) are retried until `timeout`, as Kafka's AdminClient does.
     public func ensure(_ admin: KafkaAdmin, timeout: Duration = .seconds(60)) async throws -> Outcome {
         var created = false
-        let existing = try await admin.describeTopics([topic]).first
-        if existing?.error != .noError || existing?.partitions.isEmpty != false {
-            let results = try await admin.createTopics(
-                [NewTopic(name: topic, partitions: partitions, replicationFactor: replicationFactor, configs: configs)])
-            if let error = results.first?.error, error.brokerError != .topicAlreadyExists {
-                throw BenchError("cannot create topic '\(topic)': \(error.message)")
-            }
-            created = results.first?.error == nil
-        }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
+        let existing = try await admin.describeTopics([topic]).first
+        if existing?.error != .noError || existing?.partitions.isEmpty != false {
+            while true {
+                let results = try await admin.createTopics(
+                    [NewTopic(name: topic, partitions: partitions, replicationFactor: replicationFactor, configs: configs)])
+                guard let error = results.first?.error, error.brokerError != .topicAlreadyExists else {
+                    created = results.first?.error == nil
+                    break
+                }
+                guard error.brokerError?.isRetriable == true, clock.now < deadline else {
+                    throw BenchError("cannot create topic '\(topic)': \(error.message)")
+                }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
         while true {
             let described = try await admin.describeTopics([topic]).first
             if let described, described.error == .noError, !described.partitions.isEmpty, described.partitions.allSatisfy(\.hasLeader) {
