@@ -104,8 +104,12 @@ public struct ReadBack: Sendable {
         while ContinuousClock().now < deadline {
             do {
                 let metadata = try await cluster.refreshMetadata(topics: [topic])
+                // A broker that has just restarted may not know the topic until it has replayed the
+                // metadata log: retried like a partition without a leader.
                 guard let described = metadata.topics[topic], described.error == .noError, !described.partitions.isEmpty else {
-                    throw BenchError("topic '\(topic)' does not exist")
+                    lastProblem = "topic '\(topic)' does not exist"
+                    try await Task.sleep(for: .milliseconds(500))
+                    continue
                 }
                 let partitions = described.partitions.map { TopicPartition(topic, $0.partition) }
                 if let leaderless = described.partitions.first(where: { !$0.hasLeader }) {
