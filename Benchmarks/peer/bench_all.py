@@ -88,6 +88,8 @@ def main():
     parser.add_argument("--gregor-bin", help="use this gregor binary instead of building")
     parser.add_argument("--quick", action="store_true", help="small runs to check the script; docs are not written")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--chaos-only", metavar="RUNDIR",
+                        help="keep every figure of that earlier run's bench_all.json and run the chaos runs again")
     args = parser.parse_args()
     if args.quick:
         args.records, args.one_record_requests, args.reps = 50_000, 2_000, 1
@@ -114,14 +116,21 @@ def main():
     }
     peers.log(f"conditions: {json.dumps(conditions)}")
     runner = Runner(gregor, tansu, env, rundir, args)
-    results = {"conditions": conditions}
-    results["throughput"] = runner.throughput()
-    results["kcat"] = runner.kcat()
-    results["e2e"] = runner.e2e()
-    results["failover"] = runner.failover()
+    if args.chaos_only:
+        with open(os.path.join(args.chaos_only, "bench_all.json")) as f:
+            results = json.load(f)
+        results["chaos_conditions"] = conditions
+        conditions = results["conditions"]
+    else:
+        results = {"conditions": conditions}
+        results["throughput"] = runner.throughput()
+        results["kcat"] = runner.kcat()
+        results["e2e"] = runner.e2e()
+        results["failover"] = runner.failover()
     results["chaos"] = runner.chaos()
-    conditions["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    conditions["load_at_end"] = os.getloadavg()
+    finished = results.get("chaos_conditions", conditions)
+    finished["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    finished["load_at_end"] = os.getloadavg()
     with open(os.path.join(rundir, "bench_all.json"), "w") as f:
         json.dump(results, f, indent=1)
     section = render(results)
@@ -332,9 +341,13 @@ def render(results):
         out.append(f"- {window['endMs'] - window['startMs']} ms without an acknowledgement from {window['startMs']} ms"
                    + (f", after {', '.join(e.get('action', '') for e in window.get('faults', []))}" if window.get("faults") else ""))
     chaos = results["chaos"]
+    again = results.get("chaos_conditions")
     lost = sum(r.get("lost") or 0 for r in chaos)
     failed = [r["seed"] for r in chaos if r["exit"] != 0 or r.get("violated")]
-    out += ["", "### Chaos", "", f"{len(chaos)} runs of `gregor bench chaos --seed S` (seeds 1 to {len(chaos)}), each on its "
+    out += ["", "### Chaos", ""]
+    if again:
+        out += [f"Run again on their own from {again['started']} (Gregor {again['gregor']}) with `{again['command']}`.", ""]
+    out += [f"{len(chaos)} runs of `gregor bench chaos --seed S` (seeds 1 to {len(chaos)}), each on its "
             f"own topic of one gregor-3 cluster: {sum(r.get('acknowledged') or 0 for r in chaos):,} acknowledged records, "
             f"{lost} lost, {sum(r.get('duplicated') or 0 for r in chaos)} duplicated; "
             + (f"runs that failed: seeds {failed}." if failed else "every run verified clean."), ""]
